@@ -1,0 +1,78 @@
+# The whole build, one rule per step of the pipeline (see README.md):
+#   kernel/**/*.ts --asc--> kernel.wasm --wasmc--> kernel.asm --nasm--> kernel.o
+#   boot/*.asm --nasm--> boot objects;  ld -T boot/linker.ld --> kernel.elf
+#   grub-mkrescue --> build/os.iso (hybrid: BIOS + UEFI, CD + USB stick)
+# Every target first makes sure the host has what it needs (build/.deps).
+
+BUILD   := build
+NODE    := node
+ASC     := node_modules/.bin/asc
+ESBUILD := node_modules/.bin/esbuild
+NASM    := nasm
+LD      := ld
+
+WASMC        := $(BUILD)/toolchain/wasmc.js
+TOOLCHAIN_TS := $(shell find toolchain/src -name '*.ts' 2>/dev/null)
+KERNEL_TS    := $(shell find kernel -name '*.ts' 2>/dev/null)
+BOOT_ASM     := $(wildcard boot/*.asm)
+BOOT_INC     := $(wildcard boot/*.inc)
+BOOT_OBJ     := $(patsubst boot/%.asm,$(BUILD)/boot/%.o,$(BOOT_ASM))
+
+# Kernel test modes: each gets an ISO whose GRUB command line says test=<mode>.
+TEST_MODES := fault
+
+.PHONY: all iso run debug test deps clean
+all: iso
+iso: $(BUILD)/os.iso
+
+# --- host set-up -----------------------------------------------------------
+deps: $(BUILD)/.deps
+$(BUILD)/.deps: toolchain/deps.sh package.json package-lock.json
+	@mkdir -p $(BUILD)
+	bash toolchain/deps.sh
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+	@touch $@
+
+# --- the backend -------------------------------------------------------------
+$(WASMC): $(TOOLCHAIN_TS) $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(ESBUILD) toolchain/src/cli.ts --bundle --platform=node --format=esm --target=node20 --sourcemap --log-level=warning --outfile=$@
+
+# --- the kernel ----------------------------------------------------------------
+$(BUILD)/kernel/kernel.wasm: $(KERNEL_TS) kernel/asconfig.json $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(ASC) kernel/main.ts --config kernel/asconfig.json --target release -o $@
+
+$(BUILD)/kernel/kernel.asm: $(BUILD)/kernel/kernel.wasm $(WASMC)
+	$(NODE) $(WASMC) $< --target=kernel -o $@
+
+$(BUILD)/kernel/kernel.o: $(BUILD)/kernel/kernel.asm
+	$(NASM) -f elf64 -g -F dwarf -o $@ $<
+
+$(BUILD)/boot/%.o: boot/%.asm $(BOOT_INC) $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -F dwarf -i boot/ -o $@ $<
+
+$(BUILD)/kernel.elf: $(BOOT_OBJ) $(BUILD)/kernel/kernel.o boot/linker.ld
+	$(LD) -n -z max-page-size=0x1000 -T boot/linker.ld -o $@ $(BOOT_OBJ) $(BUILD)/kernel/kernel.o
+
+# --- the ISO ---------------------------------------------------------------------
+# qemu/mkiso.sh <kernel.elf> <kernel command line> <out.iso>
+$(BUILD)/os.iso: $(BUILD)/kernel.elf qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@
+
+$(BUILD)/test-%.iso: $(BUILD)/kernel.elf qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "test=$*" $@
+
+# --- use it ------------------------------------------------------------------------
+run: $(BUILD)/os.iso
+	bash qemu/run.sh $<
+
+debug: $(BUILD)/os.iso
+	bash qemu/run.sh --debug $<
+
+test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(WASMC)
+	npx vitest run
+
+clean:
+	rm -rf $(BUILD)
