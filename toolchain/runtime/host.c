@@ -1,0 +1,230 @@
+// The build-host (Linux x86-64) runtime for modules compiled by
+// `wasmc --target=host`: the environment side of toolchain/ABI.md, and a
+// command loop that lets tests call exports and compare with Node.
+//
+// Linear memory: 8 GiB + 1 MiB of address space reserved with no access at
+// the fixed address __wasm_memory_base (given to the linker with --defsym);
+// only the pages the memory really has are readable and writable, so every
+// out-of-bounds access is a fault that becomes a trap. No bounds checks in
+// the generated code.
+//
+// Protocol (stdin -> stdout, one line each):
+//   at start      -> "ready"  (or "init-trap <message>" if the start function trapped)
+//   call <name as hex of its UTF-8 bytes> <arg as hex of its 64 raw bits>...
+//                 -> "ok <result as hex>..." | "trap <message>" | "error <message>"
+// Calls run on a worker thread with its own stack and guard page, so that
+// unbounded recursion is reported as a trap ("call stack exhausted").
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+typedef void (*wrapper_fn)(uint64_t *args, uint64_t *results);
+struct export_entry {
+  const char *name;
+  wrapper_fn wrap;
+  const char *params;
+  const char *results;
+};
+struct export_table {
+  uint64_t count;
+  struct export_entry e[];
+};
+
+extern char __wasm_memory_base[];
+extern uint64_t __wasm_memory_pages;
+extern uint64_t __wasm_memory_max_pages;
+extern const char *__wasm_trap_names[];
+extern uint64_t __wasm_trap_count;
+extern struct export_table __wasm_exports;
+extern void __wasm_init(void);
+
+#define WASM_PAGE 65536ULL
+#define RESERVE ((8ULL << 30) + (1ULL << 20))
+#define STACK_SIZE (8ULL << 20)
+#define MAX_ARGS 64
+
+static sigjmp_buf trap_jump;
+static volatile sig_atomic_t in_wasm;
+static const char *volatile trap_message;
+static char *stack_low, *stack_guard_low;
+
+_Noreturn void __wasm_trap(int code) {
+  trap_message = (code > 0 && (uint64_t)code < __wasm_trap_count) ? __wasm_trap_names[code] : "unknown trap";
+  siglongjmp(trap_jump, 1);
+}
+
+int32_t __wasm_memory_grow(int32_t delta) {
+  uint64_t old = __wasm_memory_pages;
+  uint64_t d = (uint32_t)delta;
+  uint64_t max = __wasm_memory_max_pages < 65536 ? __wasm_memory_max_pages : 65536;
+  if (d > max - old) return -1;
+  if (d && mprotect(__wasm_memory_base + old * WASM_PAGE, d * WASM_PAGE, PROT_READ | PROT_WRITE) != 0) return -1;
+  __wasm_memory_pages = old + d;
+  return (int32_t)old;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *ctx) {
+  (void)ctx;
+  char *addr = (char *)si->si_addr;
+  if (in_wasm && (sig == SIGSEGV || sig == SIGBUS)) {
+    if (addr >= __wasm_memory_base && addr < __wasm_memory_base + RESERVE) {
+      trap_message = "out of bounds memory access";
+      siglongjmp(trap_jump, 1);
+    }
+    if (addr >= stack_guard_low && addr < stack_low + 65536) {
+      trap_message = "call stack exhausted";
+      siglongjmp(trap_jump, 1);
+    }
+  }
+  char msg[128];
+  int n = snprintf(msg, sizeof msg, "crash: signal %d at address %p (a bug in the generated code)\n", sig, (void *)addr);
+  if (write(2, msg, (size_t)n) < 0) _exit(98);
+  _exit(99);
+}
+
+static int hexval(int c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Decodes hex in place; returns the byte length or -1. */
+static int unhex(char *s) {
+  size_t n = strlen(s);
+  if (n % 2) return -1;
+  for (size_t i = 0; i < n / 2; i++) {
+    int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+    if (hi < 0 || lo < 0) return -1;
+    s[i] = (char)(hi * 16 + lo);
+  }
+  s[n / 2] = 0;
+  return (int)(n / 2);
+}
+
+static const struct export_entry *find_export(const char *name) {
+  for (uint64_t i = 0; i < __wasm_exports.count; i++)
+    if (strcmp(__wasm_exports.e[i].name, name) == 0) return &__wasm_exports.e[i];
+  return NULL;
+}
+
+static void run_call(char *line) {
+  char *save = NULL;
+  strtok_r(line, " \n", &save); /* "call" */
+  char *name = strtok_r(NULL, " \n", &save);
+  if (!name || unhex(name) < 0) {
+    printf("error bad export name\n");
+    return;
+  }
+  const struct export_entry *e = find_export(name);
+  if (!e) {
+    printf("error no such export\n");
+    return;
+  }
+  uint64_t args[MAX_ARGS], results[MAX_ARGS];
+  size_t nargs = 0, nparams = strlen(e->params);
+  char *tok;
+  while ((tok = strtok_r(NULL, " \n", &save)) && nargs < MAX_ARGS) args[nargs++] = strtoull(tok, NULL, 16);
+  if (nargs != nparams) {
+    printf("error expected %zu arguments, got %zu\n", nparams, nargs);
+    return;
+  }
+  for (size_t i = 0; i < nparams; i++)
+    if (e->params[i] == 'i' || e->params[i] == 'f') args[i] &= 0xffffffffULL;
+  if (sigsetjmp(trap_jump, 1)) {
+    in_wasm = 0;
+    printf("trap %s\n", trap_message);
+    return;
+  }
+  in_wasm = 1;
+  e->wrap(args, results);
+  in_wasm = 0;
+  printf("ok");
+  size_t nres = strlen(e->results);
+  for (size_t i = 0; i < nres; i++) {
+    uint64_t v = results[i];
+    if (e->results[i] == 'i' || e->results[i] == 'f') v &= 0xffffffffULL;
+    printf(" %llx", (unsigned long long)v);
+  }
+  printf("\n");
+}
+
+static void *worker(void *unused) {
+  (void)unused;
+  pthread_attr_t attr;
+  void *addr;
+  size_t size, guard;
+  pthread_getattr_np(pthread_self(), &attr);
+  pthread_attr_getstack(&attr, &addr, &size);
+  pthread_attr_getguardsize(&attr, &guard);
+  stack_low = (char *)addr;
+  stack_guard_low = stack_low - guard - 65536;
+
+  static char altstack[65536];
+  stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+  sigaltstack(&ss, NULL);
+
+  if (sigsetjmp(trap_jump, 1)) {
+    in_wasm = 0;
+    printf("init-trap %s\n", trap_message);
+    fflush(stdout);
+    return NULL;
+  }
+  in_wasm = 1;
+  __wasm_init();
+  in_wasm = 0;
+  printf("ready\n");
+  fflush(stdout);
+
+  char *line = NULL;
+  size_t cap = 0;
+  while (getline(&line, &cap, stdin) > 0) {
+    if (strncmp(line, "call ", 5) == 0) run_call(line);
+    else if (line[0] != '\n') printf("error unknown command\n");
+    fflush(stdout);
+  }
+  free(line);
+  return NULL;
+}
+
+int main(void) {
+  void *mem = mmap(__wasm_memory_base, RESERVE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  if (mem != __wasm_memory_base) {
+    fprintf(stderr, "cannot reserve linear memory at %p: %s\n", (void *)__wasm_memory_base, strerror(errno));
+    return 2;
+  }
+  if (__wasm_memory_pages &&
+      mprotect(mem, __wasm_memory_pages * WASM_PAGE, PROT_READ | PROT_WRITE) != 0) {
+    fprintf(stderr, "cannot map %llu pages of linear memory\n", (unsigned long long)__wasm_memory_pages);
+    return 2;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_fault;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+  sigaction(SIGSEGV, &sa, NULL);
+  sigaction(SIGBUS, &sa, NULL);
+  sigaction(SIGFPE, &sa, NULL);
+  sigaction(SIGILL, &sa, NULL);
+
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, STACK_SIZE);
+  pthread_attr_setguardsize(&attr, 65536);
+  pthread_t t;
+  if (pthread_create(&t, &attr, worker, NULL) != 0) {
+    fprintf(stderr, "cannot start the worker thread\n");
+    return 2;
+  }
+  pthread_join(t, NULL);
+  return 0;
+}

@@ -1,0 +1,79 @@
+// wasmc: the command-line face of the backend.
+//
+//   wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--dump=ir,fuse,regalloc]
+//
+// Exit status 0 on success; 1 for a bad module or one we cannot compile
+// (one line on stderr naming the byte offset and the reason, and no output
+// file); 2 for bad usage; 3 for an internal error (a bug: please report it).
+
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { compile, Target } from './compile.js';
+import { WasmError } from './wasm/errors.js';
+import { CompileError } from './codegen/errors.js';
+
+const USAGE = 'usage: wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--dump=ir,fuse,regalloc]';
+
+function main(argv: string[]): number {
+  let input: string | undefined;
+  let output: string | undefined;
+  let target: Target = 'host';
+  const dump = new Set<string>();
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    if (a === '-o') output = argv[++k];
+    else if (a.startsWith('--target=')) {
+      const t = a.slice('--target='.length);
+      if (t !== 'kernel' && t !== 'host') {
+        console.error(`wasmc: unknown target '${t}' (kernel or host)`);
+        return 2;
+      }
+      target = t;
+    } else if (a.startsWith('--dump=')) {
+      for (const p of a.slice('--dump='.length).split(',')) {
+        if (!['ir', 'fuse', 'regalloc'].includes(p)) {
+          console.error(`wasmc: unknown pass '${p}' for --dump (ir, fuse, regalloc)`);
+          return 2;
+        }
+        dump.add(p);
+      }
+    } else if (a === '-h' || a === '--help') {
+      console.log(USAGE);
+      return 0;
+    } else if (a.startsWith('-')) {
+      console.error(`wasmc: unknown option '${a}'\n${USAGE}`);
+      return 2;
+    } else if (input === undefined) input = a;
+    else {
+      console.error(`wasmc: more than one input file\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (!input || !output) {
+    console.error(USAGE);
+    return 2;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(input);
+  } catch (e) {
+    console.error(`wasmc: cannot read ${input}: ${(e as Error).message}`);
+    return 1;
+  }
+  try {
+    const asm = compile(bytes, { target, dump });
+    const tmp = `${output}.tmp`;
+    writeFileSync(tmp, asm);
+    renameSync(tmp, output);
+    return 0;
+  } catch (e) {
+    if (e instanceof WasmError || e instanceof CompileError) {
+      console.error(`wasmc: ${input}: ${e.message}`);
+      return 1;
+    }
+    console.error(`wasmc: internal error while compiling ${input} (a bug in wasmc):`);
+    console.error((e as Error).stack ?? String(e));
+    return 3;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

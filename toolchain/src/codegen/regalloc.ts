@@ -1,0 +1,259 @@
+// Pass 3: register allocation by linear scan over live intervals.
+//
+// Requires: IR (ir.ts), after fusion. Produces: a location for every vreg —
+// a general-purpose register or a stack slot — such that two vregs that are
+// live at the same time never share a location, and no vreg that is live
+// across a call sits in a caller-saved register.
+//
+// Liveness is computed per basic block by the usual backward data-flow
+// fixpoint; each vreg then gets one interval [first, last] that covers every
+// point where it is live (no holes). Positions: instruction i reads its
+// operands at 2i and writes its results at 2i+1, so a value that dies at i can
+// hand its register to the value i defines (the two-address form x86 likes).
+//
+// Registers rax, rcx, rdx and r11 are never allocated: the emitter uses them as
+// scratch (division, shifts, port I/O, parallel moves). rsp and rbp hold the
+// frame.
+
+import { Func, Ins, K, uses, defs, endsFlow, clobbersCallerSaved, isFloat } from './ir.js';
+import { CompileError } from './errors.js';
+
+export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
+export const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
+
+/** System V argument registers, in order. */
+export const ARG_REGS = [RDI, RSI, RDX, RCX, R8, R9];
+const CALLER_SAVED_POOL = [RSI, RDI, R8, R9, R10];
+const CALLEE_SAVED_POOL = [RBX, R12, R13, R14, R15];
+export const CALLEE_SAVED = new Set([RBX, R12, R13, R14, R15]);
+
+/** A location: 0..15 a general-purpose register, SLOT + k stack slot k. */
+export const SLOT = 64;
+
+export interface Allocation {
+  loc: Int32Array; // per vreg; -1 for a vreg that is never live
+  nslots: number;
+  usedCalleeSaved: number[];
+}
+
+interface Block {
+  start: number; // first instruction index
+  end: number; // last instruction index (inclusive)
+  succ: number[];
+}
+
+function buildBlocks(code: Ins[]): Block[] {
+  const labelBlock = new Map<number, number>();
+  const blocks: Block[] = [];
+  let start = 0;
+  for (let i = 0; i < code.length; i++) {
+    const ins = code[i];
+    if (ins.k === K.Label && i > start) {
+      blocks.push({ start, end: i - 1, succ: [] });
+      start = i;
+    }
+    if (ins.k === K.Label) labelBlock.set(ins.off, blocks.length);
+    const branches = ins.k === K.Jmp || ins.k === K.BrIf || ins.k === K.BrCmp || ins.k === K.BrTable || endsFlow(ins);
+    if (branches) {
+      blocks.push({ start, end: i, succ: [] });
+      start = i + 1;
+    }
+  }
+  if (start < code.length) blocks.push({ start, end: code.length - 1, succ: [] });
+  for (let b = 0; b < blocks.length; b++) {
+    const last = code[blocks[b].end];
+    const succ = new Set<number>();
+    const target = (l: number) => {
+      const t = labelBlock.get(l);
+      if (t === undefined) throw new CompileError(`internal error: jump to undefined label L${l}`);
+      succ.add(t);
+    };
+    if (last.k === K.Jmp || last.k === K.BrIf || last.k === K.BrCmp) target(last.off);
+    if (last.k === K.BrTable) for (const l of last.labels) target(l);
+    if (!endsFlow(last) && b + 1 < blocks.length) succ.add(b + 1);
+    blocks[b].succ = [...succ];
+  }
+  return blocks;
+}
+
+/** Live intervals [start, end] per vreg (start > end: never live). */
+export function liveIntervals(f: Func): { start: Int32Array; end: Int32Array } {
+  const n = f.vtypes.length;
+  const words = (n + 31) >>> 5;
+  const blocks = buildBlocks(f.code);
+  const nb = blocks.length;
+  const gen = blocks.map(() => new Uint32Array(words));
+  const kill = blocks.map(() => new Uint32Array(words));
+  const liveIn = blocks.map(() => new Uint32Array(words));
+  const liveOut = blocks.map(() => new Uint32Array(words));
+  const has = (s: Uint32Array, v: number) => (s[v >>> 5] >>> (v & 31)) & 1;
+  const set = (s: Uint32Array, v: number) => (s[v >>> 5] |= 1 << (v & 31));
+
+  for (let b = 0; b < nb; b++) {
+    for (let i = blocks[b].start; i <= blocks[b].end; i++) {
+      const ins = f.code[i];
+      for (const u of uses(ins)) if (!has(kill[b], u)) set(gen[b], u);
+      for (const d of defs(ins)) set(kill[b], d);
+    }
+  }
+  // Backward fixpoint: in = gen | (out & ~kill); out = union of successors' in.
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let b = nb - 1; b >= 0; b--) {
+      const out = liveOut[b];
+      for (const s of blocks[b].succ) {
+        const si = liveIn[s];
+        for (let w = 0; w < words; w++) out[w] |= si[w];
+      }
+      const inn = liveIn[b];
+      for (let w = 0; w < words; w++) {
+        const nv = gen[b][w] | (out[w] & ~kill[b][w]);
+        if (nv !== inn[w]) {
+          inn[w] = nv;
+          changed = true;
+        }
+      }
+    }
+  }
+
+  const start = new Int32Array(n).fill(0x7fffffff);
+  const end = new Int32Array(n).fill(-1);
+  const touch = (v: number, p: number) => {
+    if (p < start[v]) start[v] = p;
+    if (p > end[v]) end[v] = p;
+  };
+  for (const p of f.params) touch(p, -1);
+  for (let b = 0; b < nb; b++) {
+    const { start: s, end: e } = blocks[b];
+    for (let w = 0; w < words; w++) {
+      let bits = liveIn[b][w];
+      while (bits) {
+        const t = bits & -bits;
+        touch((w << 5) + 31 - Math.clz32(t), 2 * s);
+        bits ^= t;
+      }
+      bits = liveOut[b][w];
+      while (bits) {
+        const t = bits & -bits;
+        touch((w << 5) + 31 - Math.clz32(t), 2 * e + 2);
+        bits ^= t;
+      }
+    }
+    for (let i = s; i <= e; i++) {
+      const ins = f.code[i];
+      for (const u of uses(ins)) touch(u, 2 * i);
+      for (const d of defs(ins)) touch(d, 2 * i + 1);
+    }
+  }
+  return { start, end };
+}
+
+export function allocate(f: Func): Allocation {
+  const n = f.vtypes.length;
+  for (let v = 0; v < n; v++) {
+    if (isFloat(f.vtypes[v])) throw new CompileError('floating point is not supported yet', -1, f.name);
+  }
+  const { start, end } = liveIntervals(f);
+
+  // Positions of calls, for "is this interval live across a call?".
+  const calls: number[] = [];
+  f.code.forEach((ins, i) => {
+    if (clobbersCallerSaved(ins)) calls.push(2 * i);
+  });
+  const crossesCall = (v: number) => {
+    // any call position p with start < p and end > p + 1
+    let lo = 0, hi = calls.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (calls[mid] <= start[v]) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < calls.length && calls[lo] + 1 < end[v];
+  };
+
+  // Register hints: a value defined from another prefers that one's register.
+  const hintFrom = new Int32Array(n).fill(-1);
+  for (const ins of f.code) {
+    if (ins.dst >= 0 && ins.a >= 0 && hintFrom[ins.dst] < 0 && (ins.k === K.Mov || ins.k === K.Bin || ins.k === K.Un)) {
+      hintFrom[ins.dst] = ins.a;
+    }
+  }
+  const paramReg = new Int32Array(n).fill(-1);
+  f.params.forEach((p, k) => {
+    if (k < ARG_REGS.length) paramReg[p] = ARG_REGS[k];
+  });
+
+  const order: number[] = [];
+  for (let v = 0; v < n; v++) if (end[v] >= start[v]) order.push(v);
+  order.sort((x, y) => start[x] - start[y] || x - y);
+
+  const loc = new Int32Array(n).fill(-1);
+  const free = new Set<number>([...CALLER_SAVED_POOL, ...CALLEE_SAVED_POOL]);
+  let active: number[] = []; // vregs holding registers, any order
+  let nslots = 0;
+  const freeSlots: number[] = [];
+  const slotEnd: number[] = [];
+  const newSlot = (v: number) => {
+    // Reuse a slot whose owner's interval is over.
+    for (let k = 0; k < freeSlots.length; k++) {
+      const s = freeSlots[k];
+      if (slotEnd[s] < start[v]) {
+        freeSlots.splice(k, 1);
+        slotEnd[s] = end[v];
+        freeSlots.push(s);
+        return SLOT + s;
+      }
+    }
+    const s = nslots++;
+    slotEnd[s] = end[v];
+    freeSlots.push(s);
+    return SLOT + s;
+  };
+
+  for (const v of order) {
+    // Expire intervals that ended before v starts.
+    active = active.filter((a) => {
+      if (end[a] < start[v]) {
+        free.add(loc[a]);
+        return false;
+      }
+      return true;
+    });
+    const cross = crossesCall(v);
+    const ok = (r: number) => free.has(r) && (!cross || CALLEE_SAVED.has(r));
+    let reg = -1;
+    const h = hintFrom[v] >= 0 ? loc[hintFrom[v]] : paramReg[v];
+    if (h >= 0 && h < SLOT && ok(h)) reg = h;
+    if (reg < 0) {
+      const pools = cross ? [CALLEE_SAVED_POOL] : [CALLER_SAVED_POOL, CALLEE_SAVED_POOL];
+      for (const pool of pools) {
+        for (const r of pool) if (ok(r)) { reg = r; break; }
+        if (reg >= 0) break;
+      }
+    }
+    if (reg >= 0) {
+      free.delete(reg);
+      loc[v] = reg;
+      active.push(v);
+      continue;
+    }
+    // No register: spill whichever interval ends last (v itself or an active one).
+    let victim = -1;
+    for (const a of active) {
+      if (cross && !CALLEE_SAVED.has(loc[a])) continue;
+      if (victim < 0 || end[a] > end[victim]) victim = a;
+    }
+    if (victim >= 0 && end[victim] > end[v]) {
+      loc[v] = loc[victim];
+      loc[victim] = newSlot(victim);
+      active = active.filter((a) => a !== victim);
+      active.push(v);
+    } else {
+      loc[v] = newSlot(v);
+    }
+  }
+
+  const usedCalleeSaved = [...new Set([...loc].filter((r) => CALLEE_SAVED.has(r)))].sort((x, y) => x - y);
+  return { loc, nslots, usedCalleeSaved };
+}

@@ -1,0 +1,86 @@
+// The build-host target end to end, for tests, the spec runner and benchmarks:
+// compile a module with wasmc --target=host, assemble it with NASM, link it
+// with toolchain/runtime/host.c, and run calls through the runtime's
+// line protocol (see host.c).
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile } from './compile.js';
+
+/** Where linear memory lives in host executables (below 2 GiB, see ABI.md). */
+export const HOST_MEMORY_BASE = 0x10000000;
+
+function repoRoot(): string {
+  // Works from the sources (toolchain/src) and from the bundle (build/toolchain).
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) {
+    const up = dirname(d);
+    if (up === d) throw new Error('cannot find the repository root');
+    d = up;
+  }
+  return d;
+}
+
+/** The runtime object, compiled once and reused until host.c changes. */
+export function runtimeObject(): string {
+  const root = repoRoot();
+  const src = join(root, 'toolchain/runtime/host.c');
+  const obj = join(root, 'build/toolchain/host.o');
+  if (!existsSync(obj) || statSync(obj).mtimeMs < statSync(src).mtimeMs) {
+    mkdirSync(dirname(obj), { recursive: true });
+    execFileSync('gcc', ['-O2', '-Wall', '-c', src, '-o', obj], { stdio: 'inherit' });
+  }
+  return obj;
+}
+
+/** Compiles `wasm` into an executable at dir/name; returns its path. */
+export function buildHostExecutable(wasm: Uint8Array, dir: string, name: string): string {
+  mkdirSync(dir, { recursive: true });
+  const asm = join(dir, `${name}.asm`);
+  const obj = join(dir, `${name}.o`);
+  const exe = resolve(dir, name);
+  writeFileSync(asm, compile(wasm, { target: 'host' }));
+  execFileSync('nasm', ['-f', 'elf64', '-o', obj, asm], { stdio: 'inherit' });
+  execFileSync('gcc', [
+    '-no-pie', '-o', exe, runtimeObject(), obj, '-lpthread',
+    `-Wl,--defsym=__wasm_memory_base=0x${HOST_MEMORY_BASE.toString(16)}`,
+    '-Wl,-z,noexecstack',
+  ], { stdio: 'inherit' });
+  return exe;
+}
+
+export type Outcome = { ok: bigint[] } | { trap: string } | { error: string };
+
+export interface HostCall {
+  name: string;
+  args: bigint[]; // raw bits of each argument
+}
+
+export interface HostRun {
+  ready: boolean;
+  initTrap?: string;
+  outcomes: Outcome[];
+  stderr: string;
+  status: number | null;
+}
+
+/** Runs the calls in order in one instance of the executable. */
+export function runHost(exe: string, calls: HostCall[], timeoutMs = 30000): HostRun {
+  const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
+  const input = calls
+    .map((c) => `call ${hex(c.name)}${c.args.map((a) => ' ' + BigInt.asUintN(64, a).toString(16)).join('')}\n`)
+    .join('');
+  const r = spawnSync(exe, [], { input, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const lines = (r.stdout ?? '').split('\n').filter((l) => l.length > 0);
+  const first = lines.shift() ?? '';
+  const run: HostRun = { ready: first === 'ready', outcomes: [], stderr: r.stderr ?? '', status: r.status };
+  if (first.startsWith('init-trap ')) run.initTrap = first.slice('init-trap '.length);
+  for (const l of lines) {
+    if (l.startsWith('ok')) run.outcomes.push({ ok: l.split(' ').slice(1).map((x) => BigInt('0x' + x)) });
+    else if (l.startsWith('trap ')) run.outcomes.push({ trap: l.slice(5) });
+    else run.outcomes.push({ error: l.replace(/^error /, '') });
+  }
+  return run;
+}
