@@ -1,0 +1,195 @@
+// Each class of Wasm operations that the backend supports, compiled by our
+// backend and run on the build host, compared call by call with V8 running
+// the same module (see differential.ts).
+
+import { describe, it, expect } from 'vitest';
+import { differential, wat2wasm } from './differential.js';
+
+async function check(name: string, wat: string, perFunc = 40) {
+  const wasm = await wat2wasm(wat);
+  const r = await differential(wasm, name, perFunc);
+  expect(r.mismatches, r.mismatches.slice(0, 20).join('\n')).toEqual([]);
+  expect(r.calls.length).toBeGreaterThan(0);
+}
+
+const INT_BIN = ['add', 'sub', 'mul', 'div_s', 'div_u', 'rem_s', 'rem_u', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr'];
+const INT_CMP = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'];
+const CONSTS: Record<string, string[]> = { i32: ['0', '1', '-1', '7', '31', '0x7fffffff', '-0x80000000', '100000'], i64: ['0', '1', '-1', '63', '0x7fffffff', '-0x80000000', '0x123456789', '-0x8000000000000000'] };
+
+function binops(t: 'i32' | 'i64'): string {
+  const fs: string[] = [];
+  for (const op of INT_BIN) {
+    fs.push(`(func (export "${t}.${op}") (param ${t} ${t}) (result ${t}) (${t}.${op} (local.get 0) (local.get 1)))`);
+    CONSTS[t].forEach((c, k) => {
+      fs.push(`(func (export "${t}.${op}/r${k}") (param ${t}) (result ${t}) (${t}.${op} (local.get 0) (${t}.const ${c})))`);
+      fs.push(`(func (export "${t}.${op}/l${k}") (param ${t}) (result ${t}) (${t}.${op} (${t}.const ${c}) (local.get 0)))`);
+    });
+    // Result into the second operand's local: exercises two-address aliasing.
+    fs.push(`(func (export "${t}.${op}/alias") (param ${t} ${t}) (result ${t}) (local.set 1 (${t}.${op} (local.get 0) (local.get 1))) (local.get 1))`);
+  }
+  return `(module ${fs.join('\n')})`;
+}
+
+function unops(): string {
+  const fs: string[] = [];
+  for (const t of ['i32', 'i64']) {
+    for (const op of ['clz', 'ctz', 'popcnt', 'eqz', 'extend8_s', 'extend16_s', ...(t === 'i64' ? ['extend32_s'] : [])]) {
+      const res = op === 'eqz' ? 'i32' : t;
+      fs.push(`(func (export "${t}.${op}") (param ${t}) (result ${res}) (${t}.${op} (local.get 0)))`);
+    }
+  }
+  fs.push(`(func (export "i32.wrap_i64") (param i64) (result i32) (i32.wrap_i64 (local.get 0)))`);
+  fs.push(`(func (export "i64.extend_i32_s") (param i32) (result i64) (i64.extend_i32_s (local.get 0)))`);
+  fs.push(`(func (export "i64.extend_i32_u") (param i32) (result i64) (i64.extend_i32_u (local.get 0)))`);
+  fs.push(`(func (export "wrap-add") (param i64 i64) (result i32) (i32.add (i32.wrap_i64 (local.get 0)) (i32.wrap_i64 (local.get 1))))`);
+  fs.push(`(func (export "ext-index") (param i32) (result i64) (i64.add (i64.extend_i32_u (local.get 0)) (i64.const 1)))`);
+  return `(module ${fs.join('\n')})`;
+}
+
+function compares(): string {
+  const fs: string[] = [];
+  for (const t of ['i32', 'i64']) {
+    for (const op of INT_CMP) {
+      fs.push(`(func (export "${t}.${op}") (param ${t} ${t}) (result i32) (${t}.${op} (local.get 0) (local.get 1)))`);
+      fs.push(`(func (export "${t}.${op}/c") (param ${t}) (result i32) (${t}.${op} (local.get 0) (${t}.const 7)))`);
+      fs.push(`(func (export "${t}.${op}/cl") (param ${t}) (result i32) (${t}.${op} (${t}.const -3) (local.get 0)))`);
+      // As a branch condition (fused compare-and-branch) and as an if.
+      fs.push(`(func (export "${t}.${op}/br") (param ${t} ${t}) (result i32) (block (br_if 0 (${t}.${op} (local.get 0) (local.get 1))) (return (i32.const 10))) (i32.const 20))`);
+      fs.push(`(func (export "${t}.${op}/if") (param ${t} ${t}) (result i32) (if (result i32) (${t}.${op} (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 2))))`);
+      fs.push(`(func (export "${t}.${op}/sel") (param ${t} ${t}) (result ${t}) (select (local.get 0) (local.get 1) (${t}.${op} (local.get 0) (local.get 1))))`);
+    }
+    fs.push(`(func (export "${t}.select") (param ${t} ${t} i32) (result ${t}) (select (local.get 0) (local.get 1) (local.get 2)))`);
+  }
+  return `(module ${fs.join('\n')})`;
+}
+
+const CONTROL = `(module
+  (func (export "loop-sum") (param i32) (result i32) (local i32)
+    (local.set 0 (i32.and (local.get 0) (i32.const 0xfff)))
+    (block (loop (br_if 1 (i32.eqz (local.get 0)))
+      (local.set 1 (i32.add (local.get 1) (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br 0)))
+    (local.get 1))
+  (func (export "block-value") (param i32) (result i32)
+    (block (result i32) (br_if 0 (i32.const 5) (i32.lt_u (local.get 0) (i32.const 10))) (drop) (i32.const 6)))
+  (func (export "nested") (param i32) (result i32)
+    (block (result i32) (block (result i32) (block (result i32)
+      (br_table 0 1 2 (i32.const 100) (local.get 0)))
+      (i32.add (i32.const 1))) (i32.add (i32.const 2))))
+  (func (export "br-table-many") (param i32) (result i32)
+    (block (block (block (block (block (br_table 3 2 1 0 4 (local.get 0)))
+      (return (i32.const 0))) (return (i32.const 1))) (return (i32.const 2))) (return (i32.const 3))) (i32.const 4))
+  (func (export "if-no-else") (param i32) (result i32) (local i32)
+    (local.set 1 (i32.const 3)) (if (local.get 0) (then (local.set 1 (i32.const 4)))) (local.get 1))
+  (func (export "early-return") (param i32) (result i32)
+    (if (i32.gt_s (local.get 0) (i32.const 0)) (then (return (i32.const 1)))) (i32.const -1))
+  (func (export "unreachable") (param i32) (result i32)
+    (if (i32.eq (local.get 0) (i32.const 3)) (then (unreachable))) (local.get 0))
+  (func (export "loop-params") (param i32) (result i32)
+    (i32.const 0) (i32.and (local.get 0) (i32.const 0x3ff))
+    (loop (param i32 i32) (result i32 i32)
+      (local.set 0) (i32.add (local.get 0)) (local.get 0) (i32.sub (i32.const 1)) (local.tee 0)
+      (br_if 0 (i32.gt_s (local.get 0) (i32.const 0)) (i32.and (i32.const 1)) ))
+    (drop))
+  (func (export "swap") (param i32 i32) (result i32)
+    (local.get 0) (local.get 1)
+    (block (param i32 i32) (result i32 i32) (local.set 0) (local.set 1) (local.get 0) (local.get 1))
+    (i32.sub))
+  (func (export "tee-chain") (param i32) (result i32) (local i32 i32)
+    (i32.add (local.tee 1 (i32.mul (local.get 0) (i32.const 3))) (local.tee 2 (i32.add (local.get 1) (i32.const 1)))))
+  (func (export "stale-get") (param i32) (result i32)
+    (local.get 0) (local.set 0 (i32.const 99)) (local.get 0) (i32.sub))
+  (func (export "dead-after-br") (param i32) (result i32)
+    (block (result i32) (br 0 (local.get 0)) (i32.const 1) (i32.add) (drop) (i32.const 3)))
+)`;
+
+const CALLS = `(module
+  (func $fac (export "fac") (param i64) (result i64)
+    (if (result i64) (i64.le_u (local.get 0) (i64.const 1)) (then (i64.const 1))
+      (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+  (func $many (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)
+    (i32.sub (i32.add (local.get 0) (local.get 6)) (i32.mul (local.get 7) (local.get 8))))
+  (func (export "many") (param i32 i32) (result i32)
+    (call $many (local.get 0) (local.get 1) (i32.const 3) (i32.const 4) (i32.const 5) (i32.const 6) (local.get 1) (local.get 0) (i32.const 9)))
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "live-across") (param i32 i32) (result i32) (local i32 i32)
+    (local.set 2 (i32.add (local.get 0) (i32.const 1)))
+    (local.set 3 (i32.mul (local.get 1) (i32.const 3)))
+    (i32.add (i32.add (call $id (local.get 0)) (local.get 2)) (i32.add (call $id (local.get 3)) (local.get 1))))
+  (func $swapargs (param i32 i32 i32) (result i32) (i32.sub (local.get 0) (i32.mul (local.get 1) (local.get 2))))
+  (func (export "rotate-args") (param i32 i32 i32) (result i32) (call $swapargs (local.get 2) (local.get 0) (local.get 1)))
+  (func $even (param i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (call $odd (i32.sub (local.get 0) (i32.const 1))))))
+  (func $odd (param i32) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else (call $even (i32.sub (local.get 0) (i32.const 1))))))
+  (func (export "even") (param i32) (result i32) (call $even (i32.and (local.get 0) (i32.const 0xfff))))
+  (func $runaway (export "runaway") (param i32) (result i32) (i32.add (call $runaway (local.get 0)) (i32.const 1)))
+)`;
+
+const MEMORY = `(module
+  (memory 1 3)
+  (data (i32.const 0) "\\01\\02\\03\\04\\05\\06\\07\\08\\f0\\f1\\f2\\f3\\f4\\f5\\f6\\f7")
+  (data (i32.const 65530) "abcdef")
+  (global $g (mut i32) (i32.const 42))
+  (global $h (mut i64) (i64.const -5))
+  (func (export "i32.load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "i32.load8_s") (param i32) (result i32) (i32.load8_s (local.get 0)))
+  (func (export "i32.load8_u") (param i32) (result i32) (i32.load8_u offset=1 (local.get 0)))
+  (func (export "i32.load16_s") (param i32) (result i32) (i32.load16_s offset=7 (local.get 0)))
+  (func (export "i32.load16_u") (param i32) (result i32) (i32.load16_u (local.get 0)))
+  (func (export "i64.load") (param i32) (result i64) (i64.load (local.get 0)))
+  (func (export "i64.load8_s") (param i32) (result i64) (i64.load8_s (local.get 0)))
+  (func (export "i64.load16_s") (param i32) (result i64) (i64.load16_s (local.get 0)))
+  (func (export "i64.load32_s") (param i32) (result i64) (i64.load32_s (local.get 0)))
+  (func (export "i64.load32_u") (param i32) (result i64) (i64.load32_u (local.get 0)))
+  (func (export "load-const") (result i64) (i64.load offset=4 (i32.const 4)))
+  (func (export "load-big-offset") (param i32) (result i32) (i32.load offset=0xfffffff0 (local.get 0)))
+  (func (export "store-load") (param i32 i64) (result i64)
+    (i64.store offset=100 (local.get 0) (local.get 1))
+    (i32.store8 offset=200 (local.get 0) (i32.wrap_i64 (local.get 1)))
+    (i32.store16 offset=300 (local.get 0) (i32.const -2))
+    (i64.store32 offset=400 (local.get 0) (local.get 1))
+    (i64.add (i64.add (i64.load offset=100 (local.get 0)) (i64.load8_u offset=200 (local.get 0)))
+             (i64.add (i64.load16_s offset=300 (local.get 0)) (i64.load32_u offset=400 (local.get 0)))))
+  (func (export "store-imm") (param i32) (result i64)
+    (i64.store (local.get 0) (i64.const -7)) (i32.store8 offset=8 (local.get 0) (i32.const 0x1ff)) (i64.load (local.get 0)))
+  (func (export "globals") (param i32) (result i32)
+    (global.set $g (i32.add (global.get $g) (local.get 0)))
+    (global.set $h (i64.mul (global.get $h) (i64.const 3)))
+    (i32.add (global.get $g) (i32.wrap_i64 (global.get $h))))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "grow") (param i32) (result i32) (memory.grow (i32.and (local.get 0) (i32.const 3))))
+  (func (export "fill") (param i32 i32 i32) (result i32)
+    (memory.fill (i32.and (local.get 0) (i32.const 0xffff)) (local.get 1) (i32.and (local.get 2) (i32.const 0xff)))
+    (i32.load (i32.and (local.get 0) (i32.const 0xfff0))))
+  (func (export "copy") (param i32 i32 i32) (result i32)
+    (memory.copy (i32.and (local.get 0) (i32.const 0x3f)) (i32.and (local.get 1) (i32.const 0x3f)) (i32.and (local.get 2) (i32.const 0x1f)))
+    (i32.add (i32.load (i32.const 0)) (i32.add (i32.load (i32.const 8)) (i32.load (i32.const 16)))))
+  (func (export "copy-oob") (param i32) (memory.copy (local.get 0) (i32.const 0) (i32.const 16)))
+)`;
+
+/** More live values than registers: forces spills and reloads. */
+function pressure(): string {
+  const n = 24;
+  const locals = Array.from({ length: n }, () => 'i32').join(' ');
+  const sets = Array.from({ length: n }, (_, k) => `(local.set ${k + 2} (i32.add (i32.mul (local.get 0) (i32.const ${k + 3})) (local.get 1)))`).join('\n');
+  let sum = '(local.get 2)';
+  for (let k = 1; k < n; k++) sum = `(i32.${k % 3 === 0 ? 'xor' : k % 3 === 1 ? 'add' : 'sub'} ${sum} (local.get ${k + 2}))`;
+  let sum64 = '(i64.extend_i32_u (local.get 2))';
+  for (let k = 1; k < n; k++) sum64 = `(i64.add ${sum64} (i64.mul (i64.extend_i32_s (local.get ${k + 2})) (i64.const ${k})))`;
+  return `(module
+    (func $f (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "pressure") (param i32 i32) (result i32) (local ${locals}) ${sets} ${sum})
+    (func (export "pressure64") (param i32 i32) (result i64) (local ${locals}) ${sets} ${sum64})
+    (func (export "pressure-call") (param i32 i32) (result i32) (local ${locals}) ${sets}
+      (i32.add (call $f ${sum}) ${sum})))`;
+}
+
+describe('backend vs V8, per operation class', () => {
+  it('i32 binary operations (registers, immediates, aliasing)', () => check('i32-bin', binops('i32')), 60000);
+  it('i64 binary operations (registers, immediates, aliasing)', () => check('i64-bin', binops('i64')), 60000);
+  it('unary operations and conversions', () => check('unops', unops()));
+  it('comparisons as values, branches, ifs and selects', () => check('compares', compares()), 60000);
+  it('control flow: blocks, loops, if, br_table, multi-value blocks', () => check('control', CONTROL));
+  it('calls: recursion, stack arguments, values live across calls, stack exhaustion', () => check('calls', CALLS, 20));
+  it('memory: loads, stores, data segments, globals, size, grow, fill, copy, bounds', () => check('memory', MEMORY));
+  it('register pressure: spills and reloads', () => check('pressure', pressure()));
+});
