@@ -1,0 +1,113 @@
+// mb2.ts — build multiboot2 boot information structures for the tests.
+//
+// Well-formed by default (as GRUB would lay it out: 8-byte header, tags on
+// 8-byte boundaries, an end tag); every field can be bent to make the
+// malformed cases: a lying tag size, a lying total size, no end tag, a
+// bad memory map entry size.
+
+export interface Region { base: bigint; length: bigint; type: number }
+
+// The memory map QEMU 7.2 (SeaBIOS, -m 128M) gives.
+export const QEMU_128M_MAP: Region[] = [
+  { base: 0x0n, length: 0x9fc00n, type: 1 },
+  { base: 0x9fc00n, length: 0x400n, type: 2 },
+  { base: 0xf0000n, length: 0x10000n, type: 2 },
+  { base: 0x100000n, length: 0x7ee0000n, type: 1 },
+  { base: 0x7fe0000n, length: 0x20000n, type: 2 },
+  { base: 0xfffc0000n, length: 0x40000n, type: 2 },
+];
+
+function cstr(s: string): Uint8Array {
+  return Buffer.concat([Buffer.from(s, "utf8"), Buffer.from([0])]);
+}
+
+export class Mb2Builder {
+  private tags: Buffer[] = [];
+
+  // Any tag: header (type, size) + payload, padded to 8 bytes. `size`
+  // overrides the size field (the bytes laid out stay the payload's).
+  tag(type: number, payload: Uint8Array, size?: number): this {
+    const len = 8 + payload.length;
+    const buf = Buffer.alloc((len + 7) & ~7);
+    buf.writeUInt32LE(type, 0);
+    buf.writeUInt32LE(size ?? len, 4);
+    buf.set(payload, 8);
+    this.tags.push(buf);
+    return this;
+  }
+
+  cmdline(s: string): this { return this.tag(1, cstr(s)); }
+  loaderName(s: string): this { return this.tag(2, cstr(s)); }
+
+  module(start: number, end: number, s: string): this {
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(start, 0);
+    head.writeUInt32LE(end, 4);
+    return this.tag(3, Buffer.concat([head, cstr(s)]));
+  }
+
+  basicMeminfo(lowerKiB: number, upperKiB: number): this {
+    const p = Buffer.alloc(8);
+    p.writeUInt32LE(lowerKiB, 0);
+    p.writeUInt32LE(upperKiB, 4);
+    return this.tag(4, p);
+  }
+
+  // Memory map; entries are laid out with `layoutSize` bytes each (24 by
+  // default), and the header claims `entrySize` (the same unless bent).
+  mmap(regions: Region[], opts: { entrySize?: number; layoutSize?: number; version?: number } = {}): this {
+    const layout = opts.layoutSize ?? opts.entrySize ?? 24;
+    const p = Buffer.alloc(8 + regions.length * layout);
+    p.writeUInt32LE(opts.entrySize ?? layout, 0);
+    p.writeUInt32LE(opts.version ?? 0, 4);
+    regions.forEach((r, i) => {
+      const o = 8 + i * layout;
+      p.writeBigUInt64LE(r.base, o);
+      p.writeBigUInt64LE(r.length, o + 8);
+      p.writeUInt32LE(r.type, o + 16);
+    });
+    return this.tag(6, p);
+  }
+
+  framebuffer(addr: bigint, pitch: number, width: number, height: number, bpp: number, type = 1): this {
+    const p = Buffer.alloc(24);
+    p.writeBigUInt64LE(addr, 0);
+    p.writeUInt32LE(pitch, 8);
+    p.writeUInt32LE(width, 12);
+    p.writeUInt32LE(height, 16);
+    p.writeUInt8(bpp, 20);
+    p.writeUInt8(type, 21);
+    return this.tag(8, p);
+  }
+
+  // ACPI RSDP copy: tag 14 (20-byte RSDP, revision 0) or 15 (36 bytes, revision 2).
+  rsdp(version: 1 | 2, signature = "RSD PTR "): this {
+    const p = Buffer.alloc(version === 1 ? 20 : 36);
+    p.write(signature, 0, "latin1");
+    p.write("QEMUOE", 9, "latin1");
+    p.writeUInt8(version === 1 ? 0 : 2, 15);
+    return this.tag(version === 1 ? 14 : 15, p);
+  }
+
+  end(): this { return this.tag(0, new Uint8Array(0)); }
+
+  // The whole structure. `totalSize` overrides the header's total size.
+  build(opts: { totalSize?: number } = {}): Uint8Array {
+    const body = Buffer.concat(this.tags);
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(opts.totalSize ?? 8 + body.length, 0);
+    return new Uint8Array(Buffer.concat([head, body]));
+  }
+}
+
+// A typical GRUB boot information for `qemu -m 128M` with one module.
+export function typicalBootInfo(cmdline = ""): Mb2Builder {
+  return new Mb2Builder()
+    .cmdline(cmdline)
+    .loaderName("GRUB 2.06-13+deb12u1")
+    .module(0x0010f000, 0x00112a3c, "kernel.sym")
+    .basicMeminfo(639, 129920)
+    .mmap(QEMU_128M_MAP)
+    .rsdp(1)
+    .end();
+}
