@@ -65,11 +65,14 @@ $(BUILD)/test-%.iso: $(BUILD)/kernel.elf qemu/mkiso.sh boot/grub.cfg.in
 	bash qemu/mkiso.sh $< "test=$*" $@
 
 # --- use it ------------------------------------------------------------------------
+# RUN_FLAGS picks the boot configuration: make run RUN_FLAGS="--uefi --usb"
+# (see qemu/run.sh; the default is BIOS firmware, ISO as a CD).
+RUN_FLAGS ?=
 run: $(BUILD)/os.iso
-	bash qemu/run.sh $<
+	bash qemu/run.sh $(RUN_FLAGS) $<
 
 debug: $(BUILD)/os.iso
-	bash qemu/run.sh --debug $<
+	bash qemu/run.sh --debug $(RUN_FLAGS) $<
 
 test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(WASMC)
 	npx vitest run

@@ -10,7 +10,7 @@
 
 %include "boot.inc"
 
-global gdt_install, gdt_ptr32, tss
+global gdt_install, gdt_ptr32, boot_tss
 extern kernel_stack_top, ist_stack_top
 
 TSS_SIZE equ 104
@@ -23,7 +23,7 @@ section .text
 ; load the TSS. Clobbers rax, rcx, rdx, r8.
 gdt_install:
     ; 16-byte available 64-bit TSS descriptor (type 0x9, present).
-    lea rax, [tss]
+    lea rax, [boot_tss]
     mov rcx, rax
     mov rdx, TSS_SIZE - 1                   ; limit[15:0]
     mov r8, rax
@@ -38,14 +38,14 @@ gdt_install:
     and r8, 0xFF
     shl r8, 56                              ; base[31:24] -> bits 56..63
     or rdx, r8
-    mov [gdt + SEL_TSS], rdx
+    mov [boot_gdt + SEL_TSS], rdx
     shr rcx, 32
-    mov [gdt + SEL_TSS + 8], rcx            ; base[63:32]
+    mov [boot_gdt + SEL_TSS + 8], rcx            ; base[63:32]
 
     lea rax, [kernel_stack_top]
-    mov [tss + 4], rax                      ; RSP0
+    mov [boot_tss + 4], rax                      ; RSP0
     lea rax, [ist_stack_top]
-    mov [tss + 0x24], rax                   ; IST1
+    mov [boot_tss + 0x24], rax                   ; IST1
 
     lgdt [gdt_ptr64]
     ; Reload CS with a far return, then the data segments.
@@ -67,7 +67,7 @@ gdt_install:
 
 section .data
 align 16
-gdt:
+boot_gdt:
     dq 0                                    ; 0x00 null
     dq 0x00AF9A000000FFFF                   ; 0x08 kernel code, 64-bit, DPL 0
     dq 0x00CF92000000FFFF                   ; 0x10 kernel data, DPL 0
@@ -78,15 +78,15 @@ gdt_end:
 
 align 8
 gdt_ptr32:                                  ; for lgdt in 32-bit mode
-    dw gdt_end - gdt - 1
-    dd PHYS(gdt)
+    dw gdt_end - boot_gdt - 1
+    dd PHYS(boot_gdt)
 align 8
     dw 0, 0, 0                              ; so that the base is 8-aligned
 gdt_ptr64:
-    dw gdt_end - gdt - 1
-    dq gdt
+    dw gdt_end - boot_gdt - 1
+    dq boot_gdt
 
 align 16
-tss:
+boot_tss:
     times TSS_SIZE - 2 db 0
     dw TSS_SIZE                             ; I/O map base beyond the limit: no bitmap

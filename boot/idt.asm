@@ -8,7 +8,7 @@
 
 %include "boot.inc"
 
-global idt_install, idt
+global idt_install, boot_idt
 extern exception_entry
 
 IDT_ENTRIES  equ 256
@@ -35,7 +35,7 @@ exception_stub_ %+ v:
 ; Fill in gates 0..31 and load the IDT. Clobbers rax, rcx, rdx, rsi, rdi.
 idt_install:
     lea rsi, [stub_table]
-    lea rdi, [idt]
+    lea rdi, [boot_idt]
     xor ecx, ecx
 .gate:
     mov rax, [rsi + rcx * 8]            ; handler address
@@ -80,8 +80,8 @@ align 8
     dw 0, 0, 0                          ; so that the base is 8-aligned
 idt_ptr:
     dw IDT_ENTRIES * 16 - 1
-    dq idt
+    dq boot_idt
 
 section .bss
 align 4096
-idt: resb IDT_ENTRIES * 16
+boot_idt: resb IDT_ENTRIES * 16

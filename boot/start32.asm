@@ -13,6 +13,7 @@ extern boot_pml4, kernel_stack_top, gdt_ptr32, start64_low
 
 CR0_MP   equ 1 << 1       ; monitor coprocessor (SSE: with TS, #NM on use)
 CR0_EM   equ 1 << 2       ; x87 emulation: must be clear for SSE
+CR0_TS   equ 1 << 3       ; task switched: clear, or the first SSE use traps
 CR0_NE   equ 1 << 5       ; native x87 error reporting
 CR0_WP   equ 1 << 16      ; read-only pages are read-only for the kernel too
 CR0_PG   equ 1 << 31
@@ -70,7 +71,7 @@ _start:
 
     ; Paging on: with EFER.LME this enters long mode (compatibility mode).
     mov eax, cr0
-    and eax, ~CR0_EM
+    and eax, ~(CR0_EM | CR0_TS)
     or eax, CR0_PG | CR0_WP | CR0_MP | CR0_NE
     mov cr0, eax
 

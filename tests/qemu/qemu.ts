@@ -150,7 +150,7 @@ export class Qemu {
     const args = [...qemuArgs(options), '-serial', 'stdio', '-monitor', 'none'];
     this.child = spawn(process.env.QEMU ?? 'qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     running.add(this.child);
-    this.child.stdout!.setEncoding('latin1');
+    this.child.stdout!.setEncoding('utf8');
     this.child.stderr!.setEncoding('utf8');
     this.child.stdout!.on('data', (chunk: string) => {
       this.raw += chunk;

@@ -180,10 +180,30 @@ function pressure(): string {
     (func (export "pressure") (param i32 i32) (result i32) (local ${locals}) ${sets} ${sum})
     (func (export "pressure64") (param i32 i32) (result i64) (local ${locals}) ${sets} ${sum64})
     (func (export "pressure-call") (param i32 i32) (result i32) (local ${locals}) ${sets}
-      (i32.add (call $f ${sum}) ${sum})))`;
+      (i32.add (call $f ${sum}) ${sum}))
+    ${''/* Regression: more than 32 vregs live around a loop once made the liveness fixpoint spin (a signed/unsigned bitset compare). */}
+    (func (export "pressure-loop") (param i32 i32) (result i32) (local ${locals}) ${sets}
+      (local.set 0 (i32.add (i32.and (local.get 0) (i32.const 15)) (i32.const 1)))
+      (loop (local.set 1 (i32.add ${sum} (local.get 1))) (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+      (local.get 1)))`;
+}
+
+/** Regression: with 32 or more vregs live into a block (bit 31 of a bitset
+ * word set), the liveness fixpoint compared a signed with an unsigned word and
+ * never ended. Forty locals, all read inside a loop. */
+function manyLiveInLoop(): string {
+  const n = 40;
+  const init = Array.from({ length: n }, (_, k) => `(local.set ${k + 2} (i32.add (local.get 0) (i32.const ${k})))`).join(' ');
+  let sum = '(local.get 2)';
+  for (let k = 1; k < n; k++) sum = `(i32.add ${sum} (local.get ${k + 2}))`;
+  return `(module (func (export "live-loop") (param i32 i32) (result i32) (local ${Array(n).fill('i32').join(' ')}) ${init}
+    (local.set 0 (i32.add (i32.and (local.get 0) (i32.const 7)) (i32.const 1)))
+    (loop (local.set 1 (i32.add ${sum} (local.get 1))) (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1)))`;
 }
 
 describe('backend vs V8, per operation class', () => {
+  it('many values live into a loop (liveness bitsets past bit 31)', () => check('live-loop', manyLiveInLoop()), 20000);
   it('i32 binary operations (registers, immediates, aliasing)', () => check('i32-bin', binops('i32')), 60000);
   it('i64 binary operations (registers, immediates, aliasing)', () => check('i64-bin', binops('i64')), 60000);
   it('unary operations and conversions', () => check('unops', unops()));

@@ -108,7 +108,7 @@ export function liveIntervals(f: Func): { start: Int32Array; end: Int32Array } {
       }
       const inn = liveIn[b];
       for (let w = 0; w < words; w++) {
-        const nv = gen[b][w] | (out[w] & ~kill[b][w]);
+        const nv = (gen[b][w] | (out[w] & ~kill[b][w])) >>> 0;
         if (nv !== inn[w]) {
           inn[w] = nv;
           changed = true;

@@ -153,7 +153,7 @@ class Decoder {
           case 12: m.dataCount = r.u32(); break;
         }
       }
-      if (r.pos !== end) r.fail(`section size mismatch: ${sectionName(id)} section declares ${size} bytes but its content ends at ${r.pos - (end - size)}`, r.pos);
+      if (r.pos !== end) r.fail(`section size mismatch: ${sectionName(id)} section declares ${size} bytes but its content takes ${r.pos - (end - size)}`, r.pos);
     }
     r.end = total;
 
@@ -470,24 +470,24 @@ class Decoder {
     return out;
   }
 
-  private blockType(ins: Instr): void {
+  /** The instruction for block/loop/if at `at`, with its block type read.
+   * Built as one literal so every such Instr has its fields in-object. */
+  private blockInstr(op: Op, at: number): Instr {
     const r: Reader = this.r;
-    const at = r.pos;
+    const btAt = r.pos;
     const v = r.s33();
     if (v >= 0) {
-      ins.imm = v;
       const t = this.m.types[v];
-      if (t) ins.bt = t;
-      return;
+      return t ? { op, offset: at, imm: v, bt: t } : { op, offset: at, imm: v };
     }
-    if (r.pos === at + 1) {
+    if (r.pos === btAt + 1) {
       const b = v & 0x7f;
-      if (b === 0x40) { ins.bt = EMPTY_BT; return; }
+      if (b === 0x40) return { op, offset: at, bt: EMPTY_BT };
       const bt = SINGLE_BT.get(b);
-      if (bt) { ins.bt = bt; return; }
-      if (b === ValType.V128) throw unsupported('SIMD value type v128 is not supported', at, r.funcIndex);
+      if (bt) return { op, offset: at, bt };
+      if (b === ValType.V128) throw unsupported('SIMD value type v128 is not supported', btAt, r.funcIndex);
     }
-    r.fail('malformed block type', at);
+    r.fail('malformed block type', btAt);
   }
 
   private zeroByte(): void {
@@ -538,8 +538,7 @@ class Decoder {
           }
           break;
         case Imm.Block:
-          ins = { op, offset: at };
-          this.blockType(ins);
+          ins = this.blockInstr(op, at);
           kinds.push(op === Op.if ? 1 : 0);
           break;
         case Imm.Label: case Imm.Func: case Imm.Local: case Imm.Global: case Imm.Table: case Imm.Data: case Imm.Elem:

@@ -1,7 +1,7 @@
 // The decoded form of a WebAssembly 2.0 module: the data structure that
 // decode.ts produces, validate.ts checks and the code generator consumes.
 //
-// Contract: nothing here does any work. A Module from decodeModule() is
+// Contract: only types and two naming helpers. A Module from decodeModule() is
 // well-formed (every section parsed, every instruction sequence correctly
 // nested and ending in `end`) but only a Module that also passed
 // validateModule() may be compiled: decode keeps out-of-range indices, bad
@@ -37,6 +37,8 @@ export interface Elem { mode: 'active' | 'passive' | 'declarative'; table: numbe
 export interface Data { mode: 'active' | 'passive'; memory: number; offset?: Instr[]; bytes: Uint8Array }
 export interface BlockType { params: ValType[]; results: ValType[] }
 
+/** One instruction. Only the fields its opcode's immediate kind (opcodes.ts,
+ * Imm) uses are present; the others are absent, not undefined. */
 export interface Instr {
   op: Op;            // numeric opcode: the byte, or 0xFC00 | subopcode for the 0xFC prefix
   offset: number;    // byte offset of the opcode (of the 0xFC prefix byte) in the module file

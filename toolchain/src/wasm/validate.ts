@@ -43,12 +43,25 @@ export function validateModule(m: Module): void {
 // rest are handled one by one.
 const SIMPLE = 1, MEMORY = 2, SPECIAL = 3;
 const OP_CLASS = new Uint8Array(INFO_BY_INDEX.length);
+// For the inline fast path of one-byte SIMPLE and MEMORY ops (at most two
+// params, at most one result): param count, the params, the result (0: none).
+const FAST_NP = new Uint8Array(0x100), FAST_P0 = new Uint8Array(0x100), FAST_P1 = new Uint8Array(0x100);
+const FAST_R = new Uint8Array(0x100), FAST_ALIGN = new Uint8Array(0x100);
 for (let i = 0; i < INFO_BY_INDEX.length; i++) {
   const info = INFO_BY_INDEX[i];
   if (!info) continue;
   if (info.imm === Imm.MemArg) OP_CLASS[i] = MEMORY;
   else if (info.sig && (info.imm === Imm.None || info.imm === Imm.I32 || info.imm === Imm.I64 || info.imm === Imm.F32 || info.imm === Imm.F64)) OP_CLASS[i] = SIMPLE;
   else OP_CLASS[i] = SPECIAL;
+  if (i < 0x100 && OP_CLASS[i] !== SPECIAL) {
+    const { params, results } = info.sig!;
+    if (params.length > 2 || results.length > 1) throw new Error(`opcode table: ${info.name} does not fit the validator's fast path`);
+    FAST_NP[i] = params.length;
+    FAST_P0[i] = params[0] ?? 0;
+    FAST_P1[i] = params[1] ?? 0;
+    FAST_R[i] = results[0] ?? 0;
+    FAST_ALIGN[i] = info.maxAlign ?? 0;
+  }
 }
 
 class ModuleValidator {
@@ -206,7 +219,7 @@ interface Frame {
 
 /** Validates function bodies one after another, reusing its stacks. */
 class FuncValidator {
-  private vals: number[] = [];
+  private readonly vals: number[] = [];
   private vsp = 0;
   private ctrls: Frame[] = [];
   private csp = 0;
@@ -234,10 +247,40 @@ class FuncValidator {
     this.csp = 0;
     this.pushCtrl(Op.block, NO_TYPES, type.results);
     const body = code.body;
+    const vals = this.vals;
+    const hasMemory = this.memories !== 0;
     for (let i = 0; i < body.length; i++) {
       const ins = body[i];
       this.ins = ins;
       if (this.csp === 0) this.fail("instructions after the function's final 'end'");
+      // Fast path: a one-byte numeric, constant, load or store instruction
+      // whose operands are concretely on the stack. Anything else (including
+      // every error) goes through step().
+      const op = ins.op;
+      if (op < 0x100) {
+        const cls = OP_CLASS[op];
+        if (cls === SIMPLE || (cls === MEMORY && hasMemory && ins.imm2! <= FAST_ALIGN[op])) {
+          const np = FAST_NP[op];
+          let sp = this.vsp;
+          if (sp - np >= this.ctrls[this.csp - 1].height) {
+            let ok = true;
+            if (np === 1) {
+              const t = vals[sp - 1];
+              ok = t === FAST_P0[op] || t === UNKNOWN;
+            } else if (np === 2) {
+              const a = vals[sp - 2], b = vals[sp - 1];
+              ok = (a === FAST_P0[op] || a === UNKNOWN) && (b === FAST_P1[op] || b === UNKNOWN);
+            }
+            if (ok) {
+              sp -= np;
+              const r = FAST_R[op];
+              if (r !== 0) vals[sp++] = r;
+              this.vsp = sp;
+              continue;
+            }
+          }
+        }
+      }
       this.step(ins);
     }
     if (this.csp !== 0) this.fail("function body does not end with 'end'", code.offset + code.size);
