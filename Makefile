@@ -75,6 +75,7 @@ debug: $(BUILD)/os.iso
 	bash qemu/run.sh --debug $(RUN_FLAGS) $<
 
 test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(WASMC)
+	npx tsc -p tsconfig.json
 	npx vitest run
 
 clean:
