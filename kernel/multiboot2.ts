@@ -19,7 +19,7 @@
 // size, so bad input cannot make the kernel spin or read wild memory.
 
 import { phys_read8, phys_read32, phys_read64 } from "./x86";
-import { inDirectMap } from "./memlayout";
+import { inDirectMap, KERNEL_OFFSET } from "./memlayout";
 import { EMPTY_STR, poolCopyPhys, poolReset } from "./strpool";
 
 // --- tag types ---------------------------------------------------------------
@@ -30,8 +30,14 @@ export const TAG_MODULE: u32 = 3;
 export const TAG_BASIC_MEMINFO: u32 = 4;
 export const TAG_MMAP: u32 = 6;
 export const TAG_FRAMEBUFFER: u32 = 8;
+export const TAG_ELF_SECTIONS: u32 = 9;
 export const TAG_ACPI_OLD: u32 = 14;
 export const TAG_ACPI_NEW: u32 = 15;
+export const TAG_LOAD_BASE: u32 = 21;
+
+// --- ELF section headers (tag 9) ----------------------------------------------
+const ELF64_SHDR_SIZE: u32 = 64;
+const SHF_ALLOC: u64 = 2;
 
 // --- memory map entry types --------------------------------------------------
 export const MEM_USABLE: u32 = 1;
@@ -101,6 +107,16 @@ export let mbFbWidth: u32 = 0;
 export let mbFbHeight: u32 = 0;
 export let mbFbBpp: u32 = 0;
 export let mbFbType: u32 = 0;
+
+// The kernel image's physical extent, from the ELF section headers GRUB
+// passes (tag 9): the lowest and highest physical byte of every allocated
+// section linked in the higher half (address - KERNEL_OFFSET), .bss and the
+// Wasm memory reservation included. frames.ts keeps the allocator out of it.
+export let mbHasElfSections = false;
+export let mbImageStart: u64 = 0;
+export let mbImageEnd: u64 = 0;         // exclusive
+export let mbHasLoadBase = false;       // tag 21: where GRUB put the image
+export let mbLoadBase: u64 = 0;
 
 export let mbRsdpVersion: u32 = 0;      // 0 none, 1 (tag 14) or 2 (tag 15)
 export let mbRsdpPhys: u64 = 0;         // the RSDP copy inside the boot information
@@ -190,6 +206,11 @@ function reset(): void {
   mbFbHeight = 0;
   mbFbBpp = 0;
   mbFbType = 0;
+  mbHasElfSections = false;
+  mbImageStart = 0;
+  mbImageEnd = 0;
+  mbHasLoadBase = false;
+  mbLoadBase = 0;
   mbRsdpVersion = 0;
   mbRsdpPhys = 0;
   mbRsdpRevision = 0;
@@ -271,6 +292,12 @@ function parseTag(off: u32, type: u32, size: u32): bool {
     mbFbBpp = phys_read8(mbInfoPhys + off + 28);
     mbFbType = phys_read8(mbInfoPhys + off + 29);
     mbHasFramebuffer = true;
+  } else if (type == TAG_ELF_SECTIONS) {
+    return parseElfSections(off, size);
+  } else if (type == TAG_LOAD_BASE) {
+    if (size < 12) return fail("load base address tag is shorter than 12 bytes");
+    mbLoadBase = r32(off + 8);
+    mbHasLoadBase = true;
   } else if (type == TAG_ACPI_OLD || type == TAG_ACPI_NEW) {
     // A copy of the RSDP: 20 bytes (ACPI 1.0) or 36 (ACPI 2.0+).
     const need: u32 = type == TAG_ACPI_OLD ? 8 + 20 : 8 + 36;
@@ -283,8 +310,7 @@ function parseTag(off: u32, type: u32, size: u32): bool {
       mbRsdpRevision = phys_read8(mbRsdpPhys + 15);
     }
   }
-  // Other tags (boot device, ELF sections, APM, EFI, SMBIOS, network, load
-  // base address ...) are not needed yet.
+  // Other tags (boot device, APM, EFI, SMBIOS, network ...) are not needed yet.
   return true;
 }
 
@@ -335,5 +361,38 @@ function parseMemmap(off: u32, size: u32): bool {
     r.type = r32(e + 16);
   }
   mbHasMemmap = true;
+  return true;
+}
+
+// Tag 9. GRUB lays it out as u32 type, size, num, entsize, shndx (the
+// specification's text says u16 for the last three; GRUB's header and
+// every GRUB we boot on use u32), then `num` ELF section headers of
+// `entsize` bytes each.
+function parseElfSections(off: u32, size: u32): bool {
+  if (size < 20) return fail("ELF sections tag is shorter than its 20-byte header");
+  const num = r32(off + 8);
+  const entsize = r32(off + 12);
+  if (entsize < ELF64_SHDR_SIZE) return fail("ELF section header size is smaller than 64:", entsize, ERR_VALUE_DEC);
+  // num * entsize must fit in the tag; size <= 1 MiB, so divide instead of multiplying.
+  if (num > (size - 20) / entsize) return fail("ELF section headers run past the tag, count", num, ERR_VALUE_DEC);
+  let lo: u64 = U64.MAX_VALUE;
+  let hi: u64 = 0;
+  for (let i: u32 = 0; i < num; i++) {
+    const sh = off + 20 + i * entsize;
+    const flags = r64(sh + 8);
+    const addr = r64(sh + 16);
+    const len = r64(sh + 32);
+    if ((flags & SHF_ALLOC) == 0 || len == 0 || addr < KERNEL_OFFSET) continue;
+    // The kernel window is the top 2 GiB: addr - KERNEL_OFFSET < 2 GiB.
+    const phys = addr - KERNEL_OFFSET;
+    if (len > 0x8000_0000 || phys + len > 0x8000_0000) return fail("ELF section runs past the end of the address space, address", addr, ERR_VALUE_HEX);
+    if (phys < lo) lo = phys;
+    if (phys + len > hi) hi = phys + len;
+  }
+  if (hi != 0) {
+    mbHasElfSections = true;
+    mbImageStart = lo;
+    mbImageEnd = hi;
+  }
   return true;
 }

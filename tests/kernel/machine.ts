@@ -3,7 +3,8 @@
 // It provides the "x86" import module of toolchain/ABI.md: physical memory
 // is a sparse set of 4 KiB pages that the test filled; an access at or above
 // the 4 GiB direct map raises a simulated page fault (as the real boot
-// stub's page tables would), one to a page nobody filled is a BusError; COM1 output is captured; the status register always
+// stub's page tables would), one to a page nobody filled is a BusError
+// unless it lies in simulated RAM (addRam); COM1 output is captured; the status register always
 // says "transmitter empty"; a write to the isa-debug-exit port ends the run
 // with that code; hlt ends the run (interrupts are off, so the real CPU
 // would sleep for ever). A budget on I/O and memory accesses turns a hang
@@ -74,11 +75,33 @@ export class Machine {
     this.highestRead = -1n;
   }
 
+  // Simulated RAM: [base, end) ranges whose pages spring into existence
+  // (zero-filled) when first touched, for code that allocates frames.
+  private ram: Array<[bigint, bigint]> = [];
+
+  addRam(base: number | bigint, len: number | bigint): void {
+    this.ram.push([BigInt(base), BigInt(base) + BigInt(len)]);
+  }
+
+  private inRam(phys: bigint): boolean {
+    return this.ram.some(([b, e]) => phys >= b && phys < e);
+  }
+
+  // Does the page holding `phys` exist (was it placed or touched)?
+  hasPage(phys: number | bigint): boolean {
+    return this.pages.has(Number(BigInt(phys) >> 12n));
+  }
+
+  // Control registers the kernel may write (read_cr0 stays fixed).
+  cr3 = 0x1000n;
+  cr4 = 0x20n;
+  efer = 0xd01n; // LME, LMA, NXE, SCE: what boot/ leaves
+
   private page(phys: bigint, create: boolean): Uint8Array {
     const n = Number(phys >> 12n);
     let p = this.pages.get(n);
     if (!p) {
-      if (!create) throw new BusError(phys);
+      if (!create && !this.inRam(phys)) throw new BusError(phys);
       p = new Uint8Array(4096);
       this.pages.set(n, p);
     }
@@ -163,13 +186,13 @@ export class Machine {
       int3: this.unimplemented("int3"),
       read_cr0: () => 0x8000_0011n,
       read_cr2: () => 0n,
-      read_cr3: () => 0x1000n,
-      read_cr4: () => 0x20n,
+      read_cr3: () => this.cr3,
+      read_cr4: () => this.cr4,
       write_cr0: () => {},
-      write_cr3: () => {},
-      write_cr4: () => {},
+      write_cr3: (v: bigint) => { this.cr3 = BigInt.asUintN(64, v); },
+      write_cr4: (v: bigint) => { this.cr4 = BigInt.asUintN(64, v); },
       invlpg: () => {},
-      rdmsr: () => 0n,
+      rdmsr: (msr: number) => ((msr >>> 0) === 0xc0000080 ? this.efer : 0n),
       wrmsr: () => {},
       cpuid: (leaf: number, _subleaf: number, out: number) => {
         const regs = this.cpuid.get(leaf >>> 0) ?? [0, 0, 0, 0];

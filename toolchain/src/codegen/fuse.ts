@@ -4,11 +4,14 @@
 //
 // - `t = cmp a, b` directly followed by `br_nz t` / `br_z t` (t used nowhere
 //   else) becomes one `br a <cc> b`, which the emitter turns into cmp + jcc.
-// - the same for `select` whose condition is a single-use comparison.
+// - the same for an integer `select` whose condition is a single-use integer
+//   comparison (cmov).
+// - a negated float condition stays NaN-correct: br_z (a < b) becomes
+//   br (a nlt b), true when either is NaN (see invertCond).
 // - a jump to the label that immediately follows it is dropped.
 // - moves of a vreg to itself are dropped.
 
-import { Func, Ins, K, uses, invertCond } from './ir.js';
+import { Func, Ins, K, uses, invertCond, isFloat } from './ir.js';
 
 export function fuse(f: Func): Func {
   const useCount = new Int32Array(f.vtypes.length);
@@ -34,7 +37,7 @@ export function fuse(f: Func): Func {
       out.push(br);
       continue;
     }
-    if (i.k === K.Select && !i.op && fusable(i.c) && prev.imm === null) {
+    if (i.k === K.Select && !i.op && fusable(i.c) && prev.imm === null && !isFloat(prev.ty) && !isFloat(i.ty)) {
       out.pop();
       i.op = prev.op;
       i.c = prev.a;

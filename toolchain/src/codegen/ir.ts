@@ -34,8 +34,12 @@ export enum K {
   Trap, // trap with code `off`
   MemSize, // dst = memory size in pages
   MemGrow, // dst = memory.grow(a)
-  MemCopy, // copy args[2] bytes from args[1] to args[0]
-  MemFill, // fill args[2] bytes at args[0] with byte args[1]
+  Helper, // dst? = helper `name`(consts..., args...): an out-of-line routine of the module (module.ts)
+  CallIndirect, // dsts = table[tbl][a](args), checked against type index `off`
+  RefFunc, // dst = reference to function `off`
+  TableGet, // dst = table[tbl][a]
+  TableSet, // table[tbl][a] = b
+  TableSize, // dst = size of table tbl
 }
 
 export class Ins {
@@ -55,6 +59,8 @@ export class Ins {
   args: number[] = [];
   dsts: number[] = [];
   labels: number[] = [];
+  consts: string[] = []; // Helper: leading constant arguments (symbols or numbers)
+  tbl = 0; // table index of table instructions and call_indirect
   constructor(
     public k: K,
     public ty: Ty,
@@ -65,8 +71,9 @@ export class Ins {
 export interface Func {
   name: string; // the symbol
   index: number; // Wasm function index
-  params: number[]; // vregs of the parameters, in order
+  params: number[]; // vregs of the parameters, in order (the hidden result buffer last, if any)
   results: Ty[];
+  resultBuf: number; // vreg of the hidden result-buffer parameter (several results), or -1
   vtypes: Ty[];
   code: Ins[];
   nlabels: number;
@@ -101,16 +108,20 @@ export function endsFlow(i: Ins): boolean {
 
 /** Instructions that call out of the function and so clobber caller-saved registers. */
 export function clobbersCallerSaved(i: Ins): boolean {
-  return i.k === K.Call || i.k === K.MemGrow || i.k === K.MemCopy || i.k === K.MemFill;
+  return i.k === K.Call || i.k === K.CallIndirect || i.k === K.MemGrow || i.k === K.Helper;
 }
 
+// Conditions. Integer: eq ne lt_s ... ge_u. Float: eq ne lt gt le ge, which
+// are false when an operand is NaN (ne: true), and their negations nlt ngt
+// nle nge, which are true then: "not (a < b)" is not "a >= b" for floats.
 const INVERSE: Record<string, string> = {
   eq: 'ne', ne: 'eq',
   lt_s: 'ge_s', ge_s: 'lt_s', gt_s: 'le_s', le_s: 'gt_s',
   lt_u: 'ge_u', ge_u: 'lt_u', gt_u: 'le_u', le_u: 'gt_u',
+  lt: 'nlt', gt: 'ngt', le: 'nle', ge: 'nge', nlt: 'lt', ngt: 'gt', nle: 'le', nge: 'ge',
 };
 
-/** The condition that holds exactly when `cc` does not (integer conditions). */
+/** The condition that holds exactly when `cc` does not (NaN included). */
 export function invertCond(cc: string): string {
   const r = INVERSE[cc];
   if (!r) throw new Error(`no inverse for condition ${cc}`);
@@ -146,8 +157,12 @@ export function show(i: Ins): string {
     case K.Trap: return `trap ${i.off}`;
     case K.MemSize: return `${v(i.dst)} = memory.size`;
     case K.MemGrow: return `${v(i.dst)} = memory.grow ${v(i.a)}`;
-    case K.MemCopy: return `memory.copy ${i.args.map(v).join(', ')}`;
-    case K.MemFill: return `memory.fill ${i.args.map(v).join(', ')}`;
+    case K.Helper: return `${i.dst >= 0 ? v(i.dst) + ' = ' : ''}${i.name}(${[...i.consts, ...i.args.map(v)].join(', ')})`;
+    case K.CallIndirect: return `${i.dsts.map(v).join(', ')}${i.dsts.length ? ' = ' : ''}call_indirect table${i.tbl}[${v(i.a)}] type${i.off}(${i.args.map(v).join(', ')})`;
+    case K.RefFunc: return `${v(i.dst)} = ref.func f${i.off}`;
+    case K.TableGet: return `${v(i.dst)} = table${i.tbl}[${v(i.a)}]`;
+    case K.TableSet: return `table${i.tbl}[${v(i.a)}] = ${v(i.b)}`;
+    case K.TableSize: return `${v(i.dst)} = table.size ${i.tbl}`;
   }
 }
 

@@ -14,7 +14,7 @@
 import type { Module, Instr, BlockType, FuncType } from '../wasm/types.js';
 import { ValType } from '../wasm/types.js';
 import { opName } from '../wasm/opcodes.js';
-import { Func, Ins, K, Ty } from './ir.js';
+import { Func, Ins, K, Ty, isFloat } from './ir.js';
 import { CompileError } from './errors.js';
 import { trapCode } from '../traps.js';
 import { INTRINSICS } from './intrinsics.js';
@@ -22,6 +22,10 @@ import { INTRINSICS } from './intrinsics.js';
 export interface LowerOptions {
   /** Import module whose functions are inline instructions ("x86" in the kernel), or null. */
   intrinsicModule: string | null;
+  /** Symbols of the module's tables and of its segment descriptors (module.ts). */
+  tableSym(index: number): string;
+  elemSym(index: number): string;
+  dataSym(index: number): string;
 }
 
 type Entry =
@@ -65,18 +69,21 @@ export function valTy(t: ValType): Ty {
   }
 }
 
-const BIN = /^(i32|i64)\.(add|sub|mul|div_s|div_u|rem_s|rem_u|and|or|xor|shl|shr_s|shr_u|rotl|rotr)$/;
-const CMP = /^(i32|i64)\.(eq|ne|lt_s|lt_u|gt_s|gt_u|le_s|le_u|ge_s|ge_u)$/;
-const UN = /^(i32|i64)\.(clz|ctz|popcnt|extend8_s|extend16_s|extend32_s)$/;
+const BIN = /^(i32|i64)\.(add|sub|mul|div_s|div_u|rem_s|rem_u|and|or|xor|shl|shr_s|shr_u|rotl|rotr)$|^(f32|f64)\.(add|sub|mul|div|min|max|copysign)$/;
+const CMP = /^(i32|i64)\.(eq|ne|lt_s|lt_u|gt_s|gt_u|le_s|le_u|ge_s|ge_u)$|^(f32|f64)\.(eq|ne|lt|gt|le|ge)$/;
+const UN = /^(i32|i64)\.(clz|ctz|popcnt|extend8_s|extend16_s|extend32_s)$|^(f32|f64)\.(abs|neg|sqrt|ceil|floor|trunc|nearest)$/;
+// Conversions between classes: the IR op is the part after the dot.
+const CVT = /^(i32|i64|f32|f64)\.((?:trunc|trunc_sat)_f(?:32|64)_[su]|convert_i(?:32|64)_[su]|demote_f64|promote_f32|reinterpret_[if](?:32|64))$/;
 const LOAD = /^(i32|i64|f32|f64)\.load(8|16|32)?(_s|_u)?$/;
 const STORE = /^(i32|i64|f32|f64)\.store(8|16|32)?$/;
 
 function describe(name: string): Desc {
   let m = BIN.exec(name);
-  if (m) return { kind: 'bin', ty: m[1] as Ty, op: m[2] };
-  if ((m = CMP.exec(name))) return { kind: 'cmp', ty: m[1] as Ty, op: m[2] };
+  if (m) return { kind: 'bin', ty: (m[1] ?? m[3]) as Ty, op: m[2] ?? m[4] };
+  if ((m = CMP.exec(name))) return { kind: 'cmp', ty: (m[1] ?? m[3]) as Ty, op: m[2] ?? m[4] };
   if (name === 'i32.eqz' || name === 'i64.eqz') return { kind: 'eqz', ty: name.slice(0, 3) as Ty };
-  if ((m = UN.exec(name))) return { kind: 'un', ty: m[1] as Ty, op: m[2], from: m[1] as Ty };
+  if ((m = UN.exec(name))) return { kind: 'un', ty: (m[1] ?? m[3]) as Ty, op: m[2] ?? m[4], from: (m[1] ?? m[3]) as Ty };
+  if ((m = CVT.exec(name))) return { kind: 'un', ty: m[1] as Ty, op: m[2], from: m[1] as Ty };
   if (name === 'i32.wrap_i64') return { kind: 'un', ty: 'i32', op: 'wrap', from: 'i64' };
   if (name === 'i64.extend_i32_s') return { kind: 'un', ty: 'i64', op: 'extend_s', from: 'i32' };
   if (name === 'i64.extend_i32_u') return { kind: 'un', ty: 'i64', op: 'extend_u', from: 'i32' };
@@ -90,7 +97,7 @@ function describe(name: string): Desc {
     const width = m[2] ? Number(m[2]) / 8 : ty === 'i32' || ty === 'f32' ? 4 : 8;
     return { kind: 'store', ty, width };
   }
-  if (name === 'i32.const' || name === 'i64.const') return { kind: 'const', ty: name.slice(0, 3) as Ty };
+  if (/^(i32|i64|f32|f64)\.const$/.test(name)) return { kind: 'const', ty: name.slice(0, 3) as Ty };
   return { kind: 'other', name };
 }
 
@@ -161,6 +168,9 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
   const nlocals0 = params.length;
   for (const l of body.locals) newV(valTy(l));
   const nlocals = vtypes.length;
+  // Several results: all but the first go through a buffer the caller passes.
+  const resultBuf = type.results.length > 1 ? newV('i64') : -1;
+  if (resultBuf >= 0) params.push(resultBuf);
   // Declared locals start at zero.
   for (let i = nlocals0; i < nlocals; i++) {
     const z = new Ins(K.Mov, vtypes[i], body.offset);
@@ -217,6 +227,17 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
   };
 
   const isTemp = (v: number) => v >= nlocals;
+
+  /** An out-of-line routine: consts, then n operands from the stack; result type or null. */
+  const helper = (sym: string, consts: string[], n: number, result: Ty | null) => {
+    const i = new Ins(K.Helper, result ?? 'i32', wasmOff);
+    i.name = sym;
+    i.consts = consts;
+    i.args = stack.splice(stack.length - n).map(toV);
+    code.push(i);
+    if (result) i.dst = pushNew(result);
+    hasCalls = true;
+  };
 
   /** local.set: rename the last instruction's result when it is a fresh temporary. */
   const setLocal = (li: number, e: Entry) => {
@@ -295,7 +316,9 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
 
   const doReturn = () => {
     const args = stack.slice(stack.length - funcFrame.resultTys.length).map(toV);
-    emit(K.Ret, 'i32').args = args;
+    const r = emit(K.Ret, 'i32');
+    r.args = args;
+    r.a = resultBuf;
   };
 
   let skipDepth = 0;
@@ -319,12 +342,26 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
 
     const d = descOf(ins.op);
     switch (d.kind) {
-      case 'const':
-        stack.push({ k: 'c', ty: d.ty, val: d.ty === 'i32' ? BigInt(ins.imm! | 0) : BigInt.asIntN(64, ins.big!) });
+      case 'const': {
+        // Float constants are their raw bits (unsigned), so NaN payloads survive.
+        const val = d.ty === 'i32' ? BigInt(ins.imm! | 0) : d.ty === 'i64' ? BigInt.asIntN(64, ins.big!)
+          : d.ty === 'f32' ? BigInt(ins.bits! >>> 0) : BigInt.asUintN(64, ins.big!);
+        stack.push({ k: 'c', ty: d.ty, val });
         continue;
+      }
       case 'bin': {
         let b = pop();
         let a = pop();
+        if (isFloat(d.ty)) {
+          // No immediates and no folding for floats (NaN bits and rounding stay the CPU's).
+          const i = new Ins(K.Bin, d.ty, wasmOff);
+          i.op = d.op;
+          i.a = toV(a);
+          i.b = toV(b);
+          code.push(i);
+          i.dst = pushNew(d.ty);
+          continue;
+        }
         if (a.k === 'c' && b.k === 'c') {
           const r = foldBin(d.ty, d.op, a.val, b.val);
           if (r !== null) {
@@ -348,6 +385,15 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         let b: Entry = d.kind === 'eqz' ? { k: 'c', ty: d.ty, val: 0n } : pop();
         let a = pop();
         let op = d.kind === 'eqz' ? 'eq' : d.op;
+        if (isFloat(d.ty)) {
+          const i = new Ins(K.Cmp, d.ty, wasmOff);
+          i.op = op;
+          i.a = toV(a);
+          i.b = toV(b);
+          code.push(i);
+          i.dst = pushNew('i32');
+          continue;
+        }
         if (a.k === 'c' && b.k !== 'c') {
           [a, b] = [b, a];
           op = SWAPPED[op];
@@ -370,7 +416,6 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         continue;
       }
       case 'load': {
-        if (d.ty === 'f32' || d.ty === 'f64') fail(`${name} is not supported yet (floating point)`);
         const addr = pop();
         const i = new Ins(K.Load, d.ty, wasmOff);
         i.width = d.width;
@@ -385,7 +430,6 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         continue;
       }
       case 'store': {
-        if (d.ty === 'f32' || d.ty === 'f64') fail(`${name} is not supported yet (floating point)`);
         const val = pop();
         const addr = pop();
         const i = new Ins(K.Store, d.ty, wasmOff);
@@ -420,7 +464,6 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         const b = pop();
         const a = pop();
         const ty = entryTy(a);
-        if (ty === 'f32' || ty === 'f64') fail(`${name} on floating point is not supported yet`);
         const i = new Ins(K.Select, ty, wasmOff);
         i.c = c;
         i.a = toV(a);
@@ -443,7 +486,6 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
       }
       case 'global.get': {
         const gt = valTy(m.globalTypes[ins.imm!].type);
-        if (gt === 'f32' || gt === 'f64') fail('floating-point globals are not supported yet');
         const i = emit(K.GlobalGet, gt);
         i.off = ins.imm!;
         i.dst = pushNew(gt);
@@ -469,12 +511,81 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         break;
       }
       case 'memory.copy':
-      case 'memory.fill': {
-        const n = popV();
-        const s = popV();
-        const dd = popV();
-        const i = emit(name === 'memory.copy' ? K.MemCopy : K.MemFill, 'i32');
-        i.args = [dd, s, n];
+        helper('__wasm_memory_copy', [], 3, null);
+        break;
+      case 'memory.fill':
+        helper('__wasm_memory_fill', [], 3, null);
+        break;
+      case 'memory.init':
+        helper('__wasm_memory_init', [opts.dataSym(ins.imm!)], 3, null);
+        break;
+      case 'data.drop':
+        helper('__wasm_segment_drop', [opts.dataSym(ins.imm!)], 0, null);
+        break;
+      case 'elem.drop':
+        helper('__wasm_segment_drop', [opts.elemSym(ins.imm!)], 0, null);
+        break;
+      case 'table.init':
+        helper('__wasm_table_init', [opts.tableSym(ins.imm2!), opts.elemSym(ins.imm!)], 3, null);
+        break;
+      case 'table.copy':
+        helper('__wasm_table_copy', [opts.tableSym(ins.imm!), opts.tableSym(ins.imm2!)], 3, null);
+        break;
+      case 'table.fill':
+        helper('__wasm_table_fill', [opts.tableSym(ins.imm!)], 3, null);
+        break;
+      case 'table.grow':
+        helper('__wasm_table_grow', [opts.tableSym(ins.imm!)], 2, 'i32');
+        break;
+      case 'table.size': {
+        const i = emit(K.TableSize, 'i32');
+        i.tbl = ins.imm!;
+        i.dst = pushNew('i32');
+        break;
+      }
+      case 'table.get': {
+        const i = new Ins(K.TableGet, 'i64', wasmOff);
+        i.a = popV();
+        i.tbl = ins.imm!;
+        code.push(i);
+        i.dst = pushNew('i64');
+        break;
+      }
+      case 'table.set': {
+        const i = new Ins(K.TableSet, 'i64', wasmOff);
+        i.b = popV();
+        i.a = popV();
+        i.tbl = ins.imm!;
+        code.push(i);
+        break;
+      }
+      case 'ref.null':
+        stack.push({ k: 'c', ty: 'i64', val: 0n });
+        break;
+      case 'ref.is_null': {
+        const i = new Ins(K.Cmp, 'i64', wasmOff);
+        i.op = 'eq';
+        i.a = popV();
+        i.imm = 0n;
+        code.push(i);
+        i.dst = pushNew('i32');
+        break;
+      }
+      case 'ref.func': {
+        const i = emit(K.RefFunc, 'i64');
+        i.off = ins.imm!;
+        i.dst = pushNew('i64');
+        break;
+      }
+      case 'call_indirect': {
+        const ft = m.types[ins.imm!];
+        const i = new Ins(K.CallIndirect, 'i64', wasmOff);
+        i.a = popV();
+        i.args = stack.splice(stack.length - ft.params.length).map(toV);
+        i.off = ins.imm!;
+        i.tbl = ins.imm2!;
+        code.push(i);
+        i.dsts = ft.results.map((r) => pushNew(valTy(r)));
         hasCalls = true;
         break;
       }
@@ -555,7 +666,9 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
             // Some branch targets the end: meet there, then return.
             if (!f.unreachable) moveTop(f.results);
             label(f.label);
-            emit(K.Ret, 'i32').args = f.results;
+            const r = emit(K.Ret, 'i32');
+            r.args = f.results;
+            r.a = resultBuf;
           } else if (!f.unreachable) doReturn();
           ctrl.pop();
           break;
@@ -646,7 +759,7 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
     }
   }
 
-  return { name: symbol, index: funcIndex, params, results: funcFrame.resultTys, vtypes, code, nlabels, hasCalls };
+  return { name: symbol, index: funcIndex, params, results: funcFrame.resultTys, resultBuf, vtypes, code, nlabels, hasCalls };
 }
 
 /** The Wasm types of a function signature as IR types (for wrappers and calls). */

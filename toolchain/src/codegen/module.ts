@@ -1,17 +1,28 @@
 // The whole output file for one module: every function through the passes
 // (lower -> fuse -> allocate -> emit), then what the environment needs around
-// them (toolchain/ABI.md): globals, data segments and __wasm_init, the memory
-// helpers, the trap-name table, the export table and its call wrappers.
+// them (toolchain/ABI.md): globals, tables, function references, element and
+// data segments and __wasm_init, the out-of-line helpers (bulk memory, tables),
+// the trap-name table, the export table and its call wrappers.
+//
+// Run-time shapes (private to the module, see also ABI.md):
+// - a function reference is the address of its descriptor
+//   `dq code, signature hash`, or 0 for null; call_indirect compares hashes
+//   (FNV-1a of the signature text), so references also work across modules;
+// - a table is `dq size, capacity, entry 0, entry 1, ...` (capacity: the
+//   maximum, or the minimum plus TABLE_SLACK entries, so table.grow needs no
+//   allocator);
+// - a segment (element or data) is `dq address, length`; dropping it sets
+//   the length to 0.
 
 import type { Module, Instr } from '../wasm/types.js';
 import { opName } from '../wasm/opcodes.js';
 import { lowerFunction, valTy, sigTys } from './lower.js';
 import { fuse } from './fuse.js';
-import { allocate, SLOT } from './regalloc.js';
+import { allocate, SLOT, argPlaces } from './regalloc.js';
 import { emitFunction, ModuleInfo } from './x64/emit.js';
 import { R64 } from './x64/regs.js';
 import { identifier, functionSymbols, cString } from './names.js';
-import { showFunc, Ty } from './ir.js';
+import { showFunc, Ty, isFloat } from './ir.js';
 import { CompileError } from './errors.js';
 import { TRAPS, trapCode } from '../traps.js';
 
@@ -25,6 +36,20 @@ export interface CompileOptions {
 }
 
 const PAGE = 65536;
+/** Entries a table without a (small) maximum can grow by. */
+const TABLE_SLACK = 4096;
+
+/** The signature hash that call_indirect compares (refs count as i64 here,
+ * so the Wasm value types are spelled out). */
+export function sigHash(params: readonly number[], results: readonly number[]): bigint {
+  const text = `${params.join(',')}->${results.join(',')}`;
+  let h = 0xcbf29ce484222325n;
+  for (const b of new TextEncoder().encode(text)) {
+    h ^= BigInt(b);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h;
+}
 
 /** A constant expression's value, or the import it reads. */
 function constExpr(e: Instr[], globalSym: (i: number) => string): { value?: bigint; global?: string } {
@@ -36,12 +61,12 @@ function constExpr(e: Instr[], globalSym: (i: number) => string): { value?: bigi
     case 'f32.const': return { value: BigInt(i.bits! >>> 0) };
     case 'f64.const': return { value: BigInt.asUintN(64, i.big!) };
     case 'ref.null': return { value: 0n };
+    case 'ref.func': return { global: `=${i.imm!}` };
     case 'global.get': return { global: globalSym(i.imm!) };
     default: throw new CompileError(`constant expression ${opName(i.op)} is not supported`, i.offset);
   }
 }
 
-const TYPE_LETTER: Record<Ty, string> = { i32: 'i', i64: 'I', f32: 'f', f64: 'F' };
 
 export function compileModule(m: Module, opts: CompileOptions): string {
   const intrinsicModule = opts.target === 'kernel' ? 'x86' : null;
@@ -51,13 +76,14 @@ export function compileModule(m: Module, opts: CompileOptions): string {
 
   const funcImports = m.imports.filter((x) => x.kind === 'func');
   const globalImports = m.imports.filter((x) => x.kind === 'global');
+  const tableImports = m.imports.filter((x) => x.kind === 'table');
   for (const imp of funcImports) {
     if (imp.module === 'x86' && intrinsicModule !== 'x86') {
       throw new CompileError(`import x86.${imp.name}: x86 intrinsics exist only for --target=kernel`);
     }
   }
-  if (m.tables.length || m.imports.some((x) => x.kind === 'table')) {
-    // Tables come with call_indirect; not in this slice.
+  if (m.imports.some((x) => x.kind === 'memory')) {
+    throw new CompileError('imported memories are not supported yet (the module must define its memory)');
   }
   const nfuncs = m.funcTypes.length;
   const importSym = (mod: string, name: string) => identifier(`wasm_import_${mod}_${name}`);
@@ -66,29 +92,40 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     (i) => m.names.funcs.get(i),
     (i) => (i < m.numImportedFuncs ? importSym(funcImports[i].module, funcImports[i].name) : null),
   );
+  const isIntrinsic = (i: number) => i < m.numImportedFuncs && funcImports[i].module === intrinsicModule;
   const globalSym = (i: number) =>
     i < m.numImportedGlobals ? importSym(globalImports[i].module, globalImports[i].name) : `wasm.global${i}`;
+  const tableSym = (i: number) =>
+    i < tableImports.length ? importSym(tableImports[i].module, tableImports[i].name) : `wasm.table${i}`;
+  const funcRefSym = (i: number) => {
+    if (isIntrinsic(i)) throw new CompileError(`a reference to intrinsic ${funcImports[i].module}.${funcImports[i].name} is not possible`);
+    return `wasm.fref${i}`;
+  };
+  const hashOf = (ti: number) => sigHash(m.types[ti].params, m.types[ti].results);
+  const funcHash = (fi: number) => sigHash(m.funcTypes[fi].params, m.funcTypes[fi].results);
 
   const info: ModuleInfo = {
     funcSymbol: (i) => syms[i],
-    funcSig: (i) => sigTys(m.funcTypes[i]),
     globalSymbol: globalSym,
+    tableSymbol: tableSym,
+    funcRefSymbol: funcRefSym,
+    typeHash: hashOf,
   };
 
   const text: string[] = [];
   const rodata: string[] = [];
   const data: string[] = [];
+  const bss: string[] = [];
   const externs = new Set<string>(['__wasm_memory_base', '__wasm_trap', '__wasm_memory_grow']);
   const globals = new Set<string>([
     '__wasm_init', '__wasm_memory_pages', '__wasm_memory_max_pages', '__wasm_trap_names',
-    '__wasm_trap_count', '__wasm_exports', '__wasm_memory_copy', '__wasm_memory_fill',
+    '__wasm_trap_count', '__wasm_exports',
   ]);
 
   // Imported functions that are called (not intrinsics) are external symbols.
-  for (let i = 0; i < m.numImportedFuncs; i++) {
-    if (funcImports[i].module !== intrinsicModule) externs.add(syms[i]);
-  }
+  for (let i = 0; i < m.numImportedFuncs; i++) if (!isIntrinsic(i)) externs.add(syms[i]);
   for (let i = 0; i < m.numImportedGlobals; i++) externs.add(globalSym(i));
+  for (let i = 0; i < tableImports.length; i++) externs.add(tableSym(i));
 
   // Export labels for defined functions.
   const exportLabels = new Map<number, string[]>();
@@ -105,16 +142,17 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   }
 
   // --- functions ---------------------------------------------------------------
+  const lowerOpts = { intrinsicModule, tableSym, elemSym: (k: number) => `wasm.elemseg${k}`, dataSym: (k: number) => `wasm.dataseg${k}` };
   for (let fi = m.numImportedFuncs; fi < nfuncs; fi++) {
     const sym = syms[fi];
     globals.add(sym);
-    const f = lowerFunction(m, fi, sym, { intrinsicModule });
+    const f = lowerFunction(m, fi, sym, lowerOpts);
     dump('ir', showFunc(f));
     fuse(f);
     dump('fuse', showFunc(f));
     const alloc = allocate(f);
     if (opts.dump?.has('regalloc')) {
-      const where = (l: number) => (l < 0 ? '-' : l >= SLOT ? `slot${l - SLOT}` : R64[l]);
+      const where = (l: number) => (l < 0 ? '-' : l >= SLOT ? `slot${l - SLOT}` : l >= 16 ? `xmm${l - 16}` : R64[l]);
       dump('regalloc', `${sym}: ${[...alloc.loc].map((l, v) => `v${v}=${where(l)}`).join(' ')}\n`);
     }
     const { text: ft, rodata: fr } = emitFunction(f, alloc, info);
@@ -125,11 +163,25 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     rodata.push(...fr);
   }
 
+  // --- function references -----------------------------------------------------------
+  rodata.push('align 8');
+  for (let fi = 0; fi < nfuncs; fi++) {
+    if (!isIntrinsic(fi)) rodata.push(`wasm.fref${fi}:`, `    dq ${syms[fi]}, ${BigInt.asUintN(64, funcHash(fi))}`);
+  }
+
   // --- memory ---------------------------------------------------------------------
   const mem = m.memoryTypes[0];
   const minPages = mem ? mem.min : 0;
   const maxPages = mem ? (mem.max ?? PAGE) : 0;
   data.push('align 8', '__wasm_memory_pages:', `    dq ${minPages}`, '__wasm_memory_max_pages:', `    dq ${maxPages}`);
+
+  /** A constant expression's value into rax (at init time). */
+  const valueToRax = (e: Instr[]): string[] => {
+    const c = constExpr(e, globalSym);
+    if (c.value !== undefined) return [`    mov rax, ${c.value}`];
+    if (c.global!.startsWith('=')) return [`    lea rax, [${funcRefSym(Number(c.global!.slice(1)))}]`];
+    return [`    mov rax, [${c.global}]`];
+  };
 
   // --- globals -------------------------------------------------------------------------
   const initCode: string[] = [];
@@ -141,31 +193,68 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     if (c.value !== undefined) data.push(`    dq ${BigInt.asUintN(64, c.value)}`);
     else {
       data.push('    dq 0');
-      initCode.push(`    mov rax, [${c.global}]`, `    mov [${globalSym(i)}], ${ty === 'i32' || ty === 'f32' ? 'eax' : 'rax'}`);
+      initCode.push(...valueToRax(g.init), `    mov [${globalSym(i)}], ${ty === 'i32' || ty === 'f32' ? 'eax' : 'rax'}`);
     }
   });
 
-  // --- data segments ----------------------------------------------------------------------
+  // --- tables ---------------------------------------------------------------------------
+  m.tables.forEach((t, k) => {
+    const i = tableImports.length + k;
+    const cap = Math.min(t.limits.max ?? 0xffffffff, t.limits.min + TABLE_SLACK);
+    bss.push('alignb 8', `${tableSym(i)}:`, `    resq ${2 + cap}`);
+    initCode.push(`    mov qword [${tableSym(i)}], ${t.limits.min}`, `    mov qword [${tableSym(i)} + 8], ${cap}`);
+  });
+
+  // --- segments ---------------------------------------------------------------------------
+  // Element segments live in .data: global.get entries are filled in at init.
+  m.elems.forEach((e, k) => {
+    data.push('align 8', `wasm.elem${k}:`);
+    e.init.forEach((x, j) => {
+      const c = constExpr(x, globalSym);
+      if (c.value !== undefined) data.push('    dq 0');
+      else if (c.global!.startsWith('=')) data.push(`    dq ${funcRefSym(Number(c.global!.slice(1)))}`);
+      else {
+        data.push('    dq 0');
+        initCode.push(`    mov rax, [${c.global}]`, `    mov [wasm.elem${k} + ${8 * j}], rax`);
+      }
+    });
+    data.push(`wasm.elemseg${k}:`, `    dq wasm.elem${k}, ${e.mode === 'passive' ? e.init.length : 0}`);
+  });
   m.datas.forEach((d, k) => {
     const lbl = `wasm.data${k}`;
     rodata.push(`${lbl}:`);
     for (let o = 0; o < d.bytes.length; o += 32) {
       rodata.push(`    db ${[...d.bytes.subarray(o, o + 32)].join(', ')}`);
     }
-    if (d.mode !== 'active') return;
-    const c = constExpr(d.offset!, globalSym);
-    if (c.value !== undefined) initCode.push(`    mov edi, ${BigInt.asUintN(32, c.value)}`);
-    else initCode.push(`    mov edi, [${c.global}]`);
-    initCode.push(`    lea rsi, [${lbl}]`, `    mov edx, ${d.bytes.length}`, '    call __wasm_init_copy');
+    data.push('align 8', `wasm.dataseg${k}:`, `    dq ${lbl}, ${d.bytes.length}`);
   });
-  if (m.elems.some((e) => e.mode === 'active' && e.init.length > 0)) {
-    throw new CompileError('element segments (tables) are not supported yet');
-  }
+  // Instantiation, in the spec's order: active element segments, then active
+  // data segments (each checked, copied, then dropped), then the start function.
+  const offsetToEdx = (e: Instr[]) => {
+    const c = constExpr(e, globalSym);
+    return c.value !== undefined ? `    mov edx, ${BigInt.asUintN(32, c.value)}` : `    mov edx, [${c.global}]`;
+  };
+  m.elems.forEach((e, k) => {
+    if (e.mode !== 'active') return;
+    initCode.push(
+      `    mov qword [wasm.elemseg${k} + 8], ${e.init.length}`,
+      `    lea rdi, [${tableSym(e.table)}]`, `    lea rsi, [wasm.elemseg${k}]`, offsetToEdx(e.offset!),
+      '    xor ecx, ecx', `    mov r8d, ${e.init.length}`, '    call __wasm_table_init',
+      `    mov qword [wasm.elemseg${k} + 8], 0`,
+    );
+  });
+  m.datas.forEach((d, k) => {
+    if (d.mode !== 'active') return;
+    initCode.push(
+      `    lea rdi, [wasm.dataseg${k}]`, offsetToEdx(d.offset!).replace('edx', 'esi'), '    xor edx, edx',
+      `    mov ecx, ${d.bytes.length}`, '    call __wasm_memory_init', `    mov qword [wasm.dataseg${k} + 8], 0`,
+    );
+  });
   if (m.start !== undefined) initCode.push(`    call ${syms[m.start]}`);
 
   text.push(
     '',
-    '; Set up the instance: globals, data segments, then the start function.',
+    '; Set up the instance: globals, tables, segments, then the start function.',
     '__wasm_init:',
     '    push rbp',
     '    mov rbp, rsp',
@@ -173,7 +262,7 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     '    pop rbp',
     '    ret',
   );
-  text.push(...memoryHelpers());
+  text.push(...helpers());
 
   // --- traps --------------------------------------------------------------------------------
   rodata.push('align 8', '__wasm_trap_count:', `    dq ${TRAPS.length}`, '__wasm_trap_names:');
@@ -188,9 +277,10 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   });
   funcExports.forEach((e, k) => {
     const sig = sigTys(m.funcTypes[e.index]);
+    if (isIntrinsic(e.index)) throw new CompileError(`export '${e.name}' re-exports an intrinsic`);
     rodata.push(`wasm.expname${k}:`, `    db ${cString(e.name)}`);
-    rodata.push(`wasm.expparams${k}:`, `    db ${cString(sig.params.map((t) => TYPE_LETTER[t]).join(''))}`);
-    rodata.push(`wasm.expresults${k}:`, `    db ${cString(sig.results.map((t) => TYPE_LETTER[t]).join(''))}`);
+    rodata.push(`wasm.expparams${k}:`, `    db ${cString(m.funcTypes[e.index].params.map(typeLetter).join(''))}`);
+    rodata.push(`wasm.expresults${k}:`, `    db ${cString(m.funcTypes[e.index].results.map(typeLetter).join(''))}`);
     text.push(...wrapper(`wasm.wrap${k}`, syms[e.index], sig.params, sig.results));
   });
 
@@ -211,38 +301,53 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     'section .data',
     ...data,
     '',
+    'section .bss',
+    ...bss,
+    '',
   ];
   return lines.join('\n');
 }
 
-/** wrapper(uint64_t *args, uint64_t *results): calls fn with args from memory. */
-function wrapper(label: string, fn: string, params: Ty[], results: Ty[]): string[] {
-  const ARG = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'];
-  const ARG32 = ['edi', 'esi', 'edx', 'ecx', 'r8d', 'r9d'];
-  if (params.some((t) => t === 'f32' || t === 'f64') || results.some((t) => t === 'f32' || t === 'f64')) {
-    throw new CompileError(`export of '${fn}': floating-point parameters and results are not supported yet`);
-  }
-  if (results.length > 1) throw new CompileError(`export of '${fn}': several results are not supported yet`);
-  const out = [`${label}:`, '    push rbp', '    mov rbp, rsp', '    push rbx', '    push r12', '    mov rbx, rdi', '    mov r12, rsi'];
-  const nstack = Math.max(0, params.length - ARG.length);
-  const pad = nstack & 1;
-  if (pad) out.push('    sub rsp, 8');
-  for (let k = params.length - 1; k >= ARG.length; k--) out.push(`    push qword [rbx + ${8 * k}]`);
-  params.slice(0, ARG.length).forEach((t, k) => {
-    out.push(t === 'i32' ? `    mov ${ARG32[k]}, [rbx + ${8 * k}]` : `    mov ${ARG[k]}, [rbx + ${8 * k}]`);
-  });
-  out.push(`    call ${fn}`);
-  if (nstack + pad) out.push(`    add rsp, ${8 * (nstack + pad)}`);
-  if (results.length === 1) {
-    out.push(results[0] === 'i32' ? '    mov eax, eax' : '', '    mov [r12], rax');
-  }
-  out.push('    pop r12', '    pop rbx', '    pop rbp', '    ret');
-  return out.filter((l) => l !== '');
+/** One letter per value type in the export table (ABI.md). */
+function typeLetter(t: number): string {
+  return { 0x7f: 'i', 0x7e: 'I', 0x7d: 'f', 0x7c: 'F' }[t] ?? 'r';
 }
 
-/** memory.copy, memory.fill and the data-segment copy, with their bounds checks. */
-function memoryHelpers(): string[] {
+/** wrapper(uint64_t *args, uint64_t *results): calls fn with args from memory;
+ * results[0] from rax/xmm0, results[1..] through the hidden buffer. */
+function wrapper(label: string, fn: string, params: Ty[], results: Ty[]): string[] {
+  const many = results.length > 1;
+  const places = argPlaces(many ? [...params, 'i64'] : params);
+  const out = [`${label}:`, '    push rbp', '    mov rbp, rsp', '    push rbx', '    push r12', '    mov rbx, rdi', '    mov r12, rsi'];
+  const stack = places.map((p, k) => ({ p, k })).filter((x) => 'stack' in x.p);
+  const pad = stack.length & 1;
+  if (pad) out.push('    sub rsp, 8');
+  for (let j = stack.length - 1; j >= 0; j--) out.push(`    push qword [rbx + ${8 * stack[j].k}]`);
+  places.forEach((p, k) => {
+    if (!('reg' in p)) return;
+    if (k === params.length) out.push(`    lea ${R64[p.reg]}, [r12 + 8]`);
+    else if (isFloat(params[k])) out.push(`    ${params[k] === 'f32' ? 'movss' : 'movsd'} xmm${p.reg - 16}, [rbx + ${8 * k}]`);
+    else out.push(`    mov ${R64[p.reg]}, [rbx + ${8 * k}]`);
+  });
+  out.push(`    call ${fn}`);
+  if (stack.length + pad) out.push(`    add rsp, ${8 * (stack.length + pad)}`);
+  if (results.length >= 1) {
+    if (results[0] === 'f32') out.push('    movd eax, xmm0');
+    else if (results[0] === 'f64') out.push('    movq rax, xmm0');
+    else if (results[0] === 'i32') out.push('    mov eax, eax');
+    out.push('    mov [r12], rax');
+  }
+  out.push('    pop r12', '    pop rbx', '    pop rbp', '    ret');
+  return out;
+}
+
+/** The out-of-line helpers: bulk memory, segments and tables, with their
+ * bounds checks. System V calls; local to the module. */
+function helpers(): string[] {
   const oob = trapCode('out of bounds memory access');
+  const toob = trapCode('out of bounds table access');
+  const trap = (code: number) => [`    mov edi, ${code}`, '    and rsp, -16', '    call __wasm_trap'];
+  const memEnd = ['    mov r8, [__wasm_memory_pages]', '    shl r8, 16'];
   return [
     '',
     '; memory.copy(dst edi, src esi, n edx): trap unless both ranges are inside memory.',
@@ -250,13 +355,12 @@ function memoryHelpers(): string[] {
     '    mov edi, edi',
     '    mov esi, esi',
     '    mov edx, edx',
-    '    mov rax, [__wasm_memory_pages]',
-    '    shl rax, 16',
+    ...memEnd,
     '    lea rcx, [rdi + rdx]',
-    '    cmp rcx, rax',
+    '    cmp rcx, r8',
     '    ja .oob',
     '    lea rcx, [rsi + rdx]',
-    '    cmp rcx, rax',
+    '    cmp rcx, r8',
     '    ja .oob',
     '    mov r11, __wasm_memory_base',
     '    add rdi, r11',
@@ -274,18 +378,15 @@ function memoryHelpers(): string[] {
     '    cld',
     '    ret',
     '.oob:',
-    `    mov edi, ${oob}`,
-    '    and rsp, -16',
-    '    call __wasm_trap',
+    ...trap(oob),
     '',
     '; memory.fill(dst edi, value esi, n edx)',
     '__wasm_memory_fill:',
     '    mov edi, edi',
     '    mov edx, edx',
-    '    mov rax, [__wasm_memory_pages]',
-    '    shl rax, 16',
+    ...memEnd,
     '    lea rcx, [rdi + rdx]',
-    '    cmp rcx, rax',
+    '    cmp rcx, r8',
     '    ja .oob',
     '    mov r11, __wasm_memory_base',
     '    add rdi, r11',
@@ -294,27 +395,115 @@ function memoryHelpers(): string[] {
     '    rep stosb',
     '    ret',
     '.oob:',
-    `    mov edi, ${oob}`,
-    '    and rsp, -16',
-    '    call __wasm_trap',
+    ...trap(oob),
     '',
-    '; Copy an active data segment: (dst edi in linear memory, src rsi, n edx).',
-    '__wasm_init_copy:',
-    '    mov edi, edi',
+    '; memory.init(segment rdi, dst esi, src edx, n ecx)',
+    '__wasm_memory_init:',
+    '    mov esi, esi',
     '    mov edx, edx',
-    '    mov rax, [__wasm_memory_pages]',
-    '    shl rax, 16',
-    '    lea rcx, [rdi + rdx]',
-    '    cmp rcx, rax',
+    '    mov ecx, ecx',
+    '    lea rax, [rdx + rcx]',
+    '    cmp rax, [rdi + 8]',
     '    ja .oob',
+    ...memEnd,
+    '    lea rax, [rsi + rcx]',
+    '    cmp rax, r8',
+    '    ja .oob',
+    '    mov rax, [rdi]',
+    '    add rax, rdx',
     '    mov r11, __wasm_memory_base',
-    '    add rdi, r11',
-    '    mov rcx, rdx',
+    '    lea rdi, [r11 + rsi]',
+    '    mov rsi, rax',
     '    rep movsb',
     '    ret',
     '.oob:',
-    `    mov edi, ${oob}`,
-    '    and rsp, -16',
-    '    call __wasm_trap',
+    ...trap(oob),
+    '',
+    '; data.drop / elem.drop (segment rdi)',
+    '__wasm_segment_drop:',
+    '    mov qword [rdi + 8], 0',
+    '    ret',
+    '',
+    '; table.init(table rdi, segment rsi, dst edx, src ecx, n r8d)',
+    '__wasm_table_init:',
+    '    mov edx, edx',
+    '    mov ecx, ecx',
+    '    mov r8d, r8d',
+    '    lea rax, [rcx + r8]',
+    '    cmp rax, [rsi + 8]',
+    '    ja .oob',
+    '    lea rax, [rdx + r8]',
+    '    cmp rax, [rdi]',
+    '    ja .oob',
+    '    mov rax, [rsi]',
+    '    lea rsi, [rax + rcx*8]',
+    '    lea rdi, [rdi + 16 + rdx*8]',
+    '    mov rcx, r8',
+    '    rep movsq',
+    '    ret',
+    '.oob:',
+    ...trap(toob),
+    '',
+    '; table.copy(dst table rdi, src table rsi, dst edx, src ecx, n r8d)',
+    '__wasm_table_copy:',
+    '    mov edx, edx',
+    '    mov ecx, ecx',
+    '    mov r8d, r8d',
+    '    lea rax, [rdx + r8]',
+    '    cmp rax, [rdi]',
+    '    ja .oob',
+    '    lea rax, [rcx + r8]',
+    '    cmp rax, [rsi]',
+    '    ja .oob',
+    '    lea rdi, [rdi + 16 + rdx*8]',
+    '    lea rsi, [rsi + 16 + rcx*8]',
+    '    mov rcx, r8',
+    '    cmp rdi, rsi',
+    '    ja .backward',
+    '    rep movsq',
+    '    ret',
+    '.backward:',
+    '    lea rdi, [rdi + rcx*8 - 8]',
+    '    lea rsi, [rsi + rcx*8 - 8]',
+    '    std',
+    '    rep movsq',
+    '    cld',
+    '    ret',
+    '.oob:',
+    ...trap(toob),
+    '',
+    '; table.fill(table rdi, start esi, value rdx, n ecx)',
+    '__wasm_table_fill:',
+    '    mov esi, esi',
+    '    mov ecx, ecx',
+    '    lea rax, [rsi + rcx]',
+    '    cmp rax, [rdi]',
+    '    ja .oob',
+    '    lea rdi, [rdi + 16 + rsi*8]',
+    '    mov rax, rdx',
+    '    rep stosq',
+    '    ret',
+    '.oob:',
+    ...trap(toob),
+    '',
+    '; table.grow(table rdi, init rsi, delta edx) -> old size in eax, or -1',
+    '__wasm_table_grow:',
+    '    mov edx, edx',
+    '    mov r9, [rdi]',
+    '    mov rcx, [rdi + 8]',
+    '    sub rcx, r9',
+    '    cmp rdx, rcx',
+    '    ja .fail',
+    '    lea rcx, [r9 + rdx]',
+    '    mov [rdi], rcx',
+    '    lea rdi, [rdi + 16 + r9*8]',
+    '    mov rax, rsi',
+    '    mov rcx, rdx',
+    '    rep stosq',
+    '    mov eax, r9d',
+    '    ret',
+    '.fail:',
+    '    mov eax, -1',
+    '    ret',
   ];
 }

@@ -1,9 +1,11 @@
 // Pass 3: register allocation by linear scan over live intervals.
 //
 // Requires: IR (ir.ts), after fusion. Produces: a location for every vreg —
-// a general-purpose register or a stack slot — such that two vregs that are
-// live at the same time never share a location, and no vreg that is live
-// across a call sits in a caller-saved register.
+// a general-purpose register (i32, i64), an XMM register (f32, f64) or a
+// stack slot — such that two vregs that are live at the same time never share
+// a location, and no vreg that is live across a call sits in a caller-saved
+// register. System V saves no XMM register across calls, so a float live
+// across a call always lives in a stack slot.
 //
 // Liveness is computed per basic block by the usual backward data-flow
 // fixpoint; each vreg then gets one interval [first, last] that covers every
@@ -11,9 +13,9 @@
 // operands at 2i and writes its results at 2i+1, so a value that dies at i can
 // hand its register to the value i defines (the two-address form x86 likes).
 //
-// Registers rax, rcx, rdx and r11 are never allocated: the emitter uses them as
-// scratch (division, shifts, port I/O, parallel moves). rsp and rbp hold the
-// frame.
+// Registers rax, rcx, rdx, r11, xmm14 and xmm15 are never allocated: the
+// emitter uses them as scratch (division, shifts, port I/O, parallel moves,
+// float sequences). rsp and rbp hold the frame.
 
 import { Func, Ins, K, uses, defs, endsFlow, clobbersCallerSaved, isFloat } from './ir.js';
 import { CompileError } from './errors.js';
@@ -21,14 +23,36 @@ import { CompileError } from './errors.js';
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
 export const R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15;
 
+/** XMM register n is location XMM + n. */
+export const XMM = 16;
+export const XMM14 = XMM + 14, XMM15 = XMM + 15;
+
 /** System V argument registers, in order. */
 export const ARG_REGS = [RDI, RSI, RDX, RCX, R8, R9];
+export const FLOAT_ARG_REGS = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => XMM + n);
 const CALLER_SAVED_POOL = [RSI, RDI, R8, R9, R10];
 const CALLEE_SAVED_POOL = [RBX, R12, R13, R14, R15];
+const XMM_POOL = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 0].map((n) => XMM + n);
 export const CALLEE_SAVED = new Set([RBX, R12, R13, R14, R15]);
 
-/** A location: 0..15 a general-purpose register, SLOT + k stack slot k. */
+/** A location: 0..15 a general-purpose register, 16..31 an XMM register,
+ * SLOT + k stack slot k. */
 export const SLOT = 64;
+
+export function isXmm(l: number): boolean {
+  return l >= XMM && l < XMM + 16;
+}
+
+/** Where each argument of a call goes (System V): a register, or stack slot k
+ * above the return address (k counts the stack arguments from 0). */
+export type ArgPlace = { reg: number } | { stack: number };
+export function argPlaces(tys: readonly string[]): ArgPlace[] {
+  let ni = 0, nf = 0, ns = 0;
+  return tys.map((t) => {
+    if (t === 'f32' || t === 'f64') return nf < FLOAT_ARG_REGS.length ? { reg: FLOAT_ARG_REGS[nf++] } : { stack: ns++ };
+    return ni < ARG_REGS.length ? { reg: ARG_REGS[ni++] } : { stack: ns++ };
+  });
+}
 
 export interface Allocation {
   loc: Int32Array; // per vreg; -1 for a vreg that is never live
@@ -151,9 +175,6 @@ export function liveIntervals(f: Func): { start: Int32Array; end: Int32Array } {
 
 export function allocate(f: Func): Allocation {
   const n = f.vtypes.length;
-  for (let v = 0; v < n; v++) {
-    if (isFloat(f.vtypes[v])) throw new CompileError('floating point is not supported yet', -1, f.name);
-  }
   const { start, end } = liveIntervals(f);
 
   // Positions of calls, for "is this interval live across a call?".
@@ -173,15 +194,16 @@ export function allocate(f: Func): Allocation {
   };
 
   // Register hints: a value defined from another prefers that one's register.
+  const fl = (v: number) => isFloat(f.vtypes[v]);
   const hintFrom = new Int32Array(n).fill(-1);
   for (const ins of f.code) {
-    if (ins.dst >= 0 && ins.a >= 0 && hintFrom[ins.dst] < 0 && (ins.k === K.Mov || ins.k === K.Bin || ins.k === K.Un)) {
+    if (ins.dst >= 0 && ins.a >= 0 && hintFrom[ins.dst] < 0 && fl(ins.dst) === fl(ins.a) && (ins.k === K.Mov || ins.k === K.Bin || ins.k === K.Un)) {
       hintFrom[ins.dst] = ins.a;
     }
   }
   const paramReg = new Int32Array(n).fill(-1);
-  f.params.forEach((p, k) => {
-    if (k < ARG_REGS.length) paramReg[p] = ARG_REGS[k];
+  argPlaces(f.params.map((p) => f.vtypes[p])).forEach((pl, k) => {
+    if ('reg' in pl) paramReg[f.params[k]] = pl.reg;
   });
 
   const order: number[] = [];
@@ -189,7 +211,7 @@ export function allocate(f: Func): Allocation {
   order.sort((x, y) => start[x] - start[y] || x - y);
 
   const loc = new Int32Array(n).fill(-1);
-  const free = new Set<number>([...CALLER_SAVED_POOL, ...CALLEE_SAVED_POOL]);
+  const free = new Set<number>([...CALLER_SAVED_POOL, ...CALLEE_SAVED_POOL, ...XMM_POOL]);
   let active: number[] = []; // vregs holding registers, any order
   let nslots = 0;
   const freeSlots: number[] = [];
@@ -221,12 +243,13 @@ export function allocate(f: Func): Allocation {
       return true;
     });
     const cross = crossesCall(v);
-    const ok = (r: number) => free.has(r) && (!cross || CALLEE_SAVED.has(r));
+    const isF = fl(v);
+    const ok = (r: number) => free.has(r) && (!cross || CALLEE_SAVED.has(r)) && isXmm(r) === isF;
     let reg = -1;
     const h = hintFrom[v] >= 0 ? loc[hintFrom[v]] : paramReg[v];
     if (h >= 0 && h < SLOT && ok(h)) reg = h;
     if (reg < 0) {
-      const pools = cross ? [CALLEE_SAVED_POOL] : [CALLER_SAVED_POOL, CALLEE_SAVED_POOL];
+      const pools = isF ? (cross ? [] : [XMM_POOL]) : cross ? [CALLEE_SAVED_POOL] : [CALLER_SAVED_POOL, CALLEE_SAVED_POOL];
       for (const pool of pools) {
         for (const r of pool) if (ok(r)) { reg = r; break; }
         if (reg >= 0) break;
@@ -241,6 +264,7 @@ export function allocate(f: Func): Allocation {
     // No register: spill whichever interval ends last (v itself or an active one).
     let victim = -1;
     for (const a of active) {
+      if (isXmm(loc[a]) !== isF) continue;
       if (cross && !CALLEE_SAVED.has(loc[a])) continue;
       if (victim < 0 || end[a] > end[victim]) victim = a;
     }

@@ -4,12 +4,18 @@
 // function's code (System V convention, see toolchain/ABI.md) and any jump
 // tables it needs. Keeps i32 values zero-extended in 64-bit registers.
 //
-// Scratch registers: rax, rcx, rdx, r11 (never allocated). Every IR
-// instruction is preceded by a comment with its Wasm byte offset and its IR
-// text, so the output reads side by side with `--dump=ir`.
+// Scratch registers: rax, rcx, rdx, r11, xmm14, xmm15 (never allocated).
+// Every IR instruction is preceded by a comment with its Wasm byte offset and
+// its IR text, so the output reads side by side with `--dump=ir`.
+//
+// Floats (SSE2, plus SSE4.1 `rounds*` for ceil/floor/trunc/nearest): Wasm's
+// NaN rules are met by construction — arithmetic lets the CPU propagate the
+// (quieted) input NaN or make the default NaN, both allowed; abs, neg and
+// copysign are pure bit operations on the integer side; min and max handle
+// NaN and signed zeros explicitly; comparisons test the parity flag.
 
-import { Func, Ins, K, Ty, show } from '../ir.js';
-import { Allocation, SLOT, ARG_REGS, RAX, RCX, RDX, R11 } from '../regalloc.js';
+import { Func, Ins, K, Ty, show, isFloat } from '../ir.js';
+import { Allocation, SLOT, ARG_REGS, RAX, RCX, RDX, R11, XMM, XMM14, XMM15, isXmm, argPlaces } from '../regalloc.js';
 import { R64, R32, regName, SIZE_WORD, CC } from './regs.js';
 import { trapCode } from '../../traps.js';
 import { INTRINSICS, IntrinsicApi } from '../intrinsics.js';
@@ -17,9 +23,42 @@ import { CompileError } from '../errors.js';
 
 export interface ModuleInfo {
   funcSymbol(index: number): string;
-  funcSig(index: number): { params: Ty[]; results: Ty[] };
   globalSymbol(index: number): string;
+  tableSymbol(index: number): string;
+  /** Symbol of function index's reference (its descriptor: code address, signature hash). */
+  funcRefSymbol(index: number): string;
+  /** Signature hash of type index (what call_indirect compares). */
+  typeHash(typeIndex: number): bigint;
 }
+
+/** Bits of x as an f32 or f64, as an unsigned bigint. */
+function floatBits(ty: Ty, x: number): bigint {
+  const dv = new DataView(new ArrayBuffer(8));
+  if (ty === 'f32') {
+    dv.setFloat32(0, x, true);
+    return BigInt(dv.getUint32(0, true));
+  }
+  dv.setFloat64(0, x, true);
+  return dv.getBigUint64(0, true);
+}
+
+// Float conditions after `ucomis a, b` (or b, a when `swap`): the jcc/setcc
+// suffix; eq and ne also need the parity flag (set when unordered).
+const FCOND: Record<string, { swap: boolean; cc: string }> = {
+  gt: { swap: false, cc: 'a' }, ge: { swap: false, cc: 'ae' }, lt: { swap: true, cc: 'a' }, le: { swap: true, cc: 'ae' },
+  ngt: { swap: false, cc: 'be' }, nge: { swap: false, cc: 'b' }, nlt: { swap: true, cc: 'be' }, nle: { swap: true, cc: 'b' },
+  eq: { swap: false, cc: 'e' }, ne: { swap: false, cc: 'ne' },
+};
+
+// Bounds of the float -> integer conversions: the source must be > lo (>= lo
+// when loIncl) and < hi. Values for sat conversions that fall outside.
+const TRUNC: Record<string, { lo: number; loIncl: boolean; hi: number; min: bigint; max: bigint }> = {
+  i32_s_f32: { lo: -2147483648, loIncl: true, hi: 2147483648, min: 0x80000000n, max: 0x7fffffffn },
+  i32_s_f64: { lo: -2147483649, loIncl: false, hi: 2147483648, min: 0x80000000n, max: 0x7fffffffn },
+  i32_u: { lo: -1, loIncl: false, hi: 4294967296, min: 0n, max: 0xffffffffn },
+  i64_s: { lo: -9223372036854775808, loIncl: true, hi: 9223372036854775808, min: -0x8000000000000000n, max: 0x7fffffffffffffffn },
+  i64_u: { lo: -1, loIncl: false, hi: 18446744073709551616, min: 0n, max: -1n },
+};
 
 const MEM = '__wasm_memory_base';
 
@@ -36,9 +75,19 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
   let jt = 0;
 
   const line = (s: string) => out.push('    ' + s);
-  const width = (ty: Ty) => (ty === 'i32' ? 4 : 8);
+  const width = (ty: Ty) => (ty === 'i32' || ty === 'f32' ? 4 : 8);
   const isReg = (v: number) => loc[v] >= 0 && loc[v] < SLOT;
   const slotAddr = (v: number) => `[rbp - ${8 * (nsaved + (loc[v] - SLOT) + 1)}]`;
+  const sfx = (ty: Ty) => (ty === 'f32' ? 'ss' : 'sd');
+  const fmov = (ty: Ty) => (ty === 'f32' ? 'movss' : 'movsd');
+  const xn = (r: number) => `xmm${r - XMM}`;
+  let nlocal = 0;
+  const local = () => `.x${nlocal++}`;
+
+  // The hidden result buffers of calls with several results: one area below the slots.
+  let bufSlots = 0;
+  for (const i of f.code) if ((i.k === K.Call || i.k === K.CallIndirect) && i.dsts.length > 1) bufSlots = Math.max(bufSlots, i.dsts.length - 1);
+  const bufAddr = (j: number) => `[rbp - ${8 * (nsaved + alloc.nslots + bufSlots) - 8 * j}]`;
   /** Operand text of vreg v at the given width. */
   const op = (v: number, w: number): string => {
     if (loc[v] < 0) throw new CompileError(`internal error: v${v} has no location`, -1, sym);
@@ -51,21 +100,54 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
     return `.trap${code}`;
   };
 
-  /** Loads vreg v (type ty) into register r. */
+  /** Loads vreg v (type ty) into register r (XMM for floats). */
   const loadTo = (r: number, v: number, ty: Ty) => {
     if (isReg(v) && reg(v) === r) return;
-    line(`mov ${regName(r, width(ty))}, ${op(v, width(ty))}`);
+    if (isXmm(r)) line(isReg(v) ? `movaps ${xn(r)}, ${xn(reg(v))}` : `${fmov(ty)} ${xn(r)}, ${op(v, width(ty))}`);
+    else line(`mov ${regName(r, width(ty))}, ${op(v, width(ty))}`);
   };
   /** Stores register r into vreg v. */
   const storeFrom = (v: number, r: number, ty: Ty) => {
     if (isReg(v) && reg(v) === r) return;
-    line(`mov ${op(v, width(ty))}, ${regName(r, width(ty))}`);
+    if (isXmm(r)) line(isReg(v) ? `movaps ${xn(reg(v))}, ${xn(r)}` : `${fmov(ty)} ${op(v, width(ty))}, ${xn(r)}`);
+    else line(`mov ${op(v, width(ty))}, ${regName(r, width(ty))}`);
   };
-  /** The register that will hold the result: dst's own, or rax when dst is spilled. */
-  const target = (v: number) => (isReg(v) ? reg(v) : RAX);
+  /** The register that will hold the result: dst's own, or a scratch one when dst is spilled. */
+  const target = (v: number) => (isReg(v) ? reg(v) : isFloat(f.vtypes[v]) ? XMM15 : RAX);
+  /** The raw bits of float vreg v into general register r. */
+  const toGpr = (r: number, v: number, ty: Ty) => {
+    const w = width(ty);
+    if (isReg(v)) line(`mov${w === 4 ? 'd' : 'q'} ${regName(r, w)}, ${xn(reg(v))}`);
+    else line(`mov ${regName(r, w)}, ${op(v, w)}`);
+  };
+  /** General register r's low bits into float vreg v. */
+  const fromGpr = (v: number, r: number, ty: Ty) => {
+    const w = width(ty);
+    if (isReg(v)) line(`mov${w === 4 ? 'd' : 'q'} ${xn(reg(v))}, ${regName(r, w)}`);
+    else line(`mov ${op(v, w)}, ${regName(r, w)}`);
+  };
+  /** A float vreg as an XMM register (loaded into `scratch` when spilled). */
+  const inXmm = (v: number, ty: Ty, scratch: number) => {
+    if (isReg(v)) return reg(v);
+    loadTo(scratch, v, ty);
+    return scratch;
+  };
+  /** A float constant into XMM register r. */
+  const fconst = (r: number, ty: Ty, x: number) => {
+    const bits = floatBits(ty, x);
+    if (bits === 0n) line(`xorps ${xn(r)}, ${xn(r)}`);
+    else if (ty === 'f32') {
+      line(`mov eax, ${bits}`);
+      line(`movd ${xn(r)}, eax`);
+    } else {
+      line(`mov rax, ${bits}`);
+      line(`movq ${xn(r)}, rax`);
+    }
+  };
 
   // --- parallel moves (call arguments, entry parameters) ---------------------
-  type Src = { reg: number } | { mem: string } | { imm: bigint };
+  // Destinations are registers of either class; the two classes never meet.
+  type Src = { reg: number } | { mem: string } | { imm: bigint } | { lea: string };
   const parallelMove = (moves: { dst: number; src: Src; w: number }[]) => {
     const pending = moves.filter((m) => !('reg' in m.src && m.src.reg === m.dst));
     while (pending.length) {
@@ -73,22 +155,26 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
       if (k >= 0) {
         const m = pending.splice(k, 1)[0];
         const s = m.src;
-        if ('reg' in s) line(`mov ${regName(m.dst, 8)}, ${R64[s.reg]}`);
-        else if ('mem' in s) line(`mov ${regName(m.dst, m.w)}, ${SIZE_WORD[m.w]} ${s.mem}`);
+        const x = isXmm(m.dst);
+        if ('reg' in s) line(x ? `movaps ${xn(m.dst)}, ${xn(s.reg)}` : `mov ${regName(m.dst, 8)}, ${R64[s.reg]}`);
+        else if ('mem' in s) line(x ? `${m.w === 4 ? 'movss' : 'movsd'} ${xn(m.dst)}, ${s.mem}` : `mov ${regName(m.dst, m.w)}, ${SIZE_WORD[m.w]} ${s.mem}`);
+        else if ('lea' in s) line(`lea ${R64[m.dst]}, ${s.lea}`);
         else line(`mov ${regName(m.dst, m.w)}, ${imm(s.imm)}`);
         continue;
       }
-      // A cycle: park one source in r11.
+      // A cycle: park one source in the class's scratch register.
       const m = pending[0];
       const r = (m.src as { reg: number }).reg;
-      line(`mov r11, ${R64[r]}`);
-      for (const o of pending) if ('reg' in o.src && o.src.reg === r) o.src = { reg: R11 };
+      const park = isXmm(r) ? XMM15 : R11;
+      line(isXmm(r) ? `movaps xmm15, ${xn(r)}` : `mov r11, ${R64[r]}`);
+      for (const o of pending) if ('reg' in o.src && o.src.reg === r) o.src = { reg: park };
     }
   };
   const srcOf = (v: number): Src => (isReg(v) ? { reg: reg(v) } : { mem: slotAddr(v) });
 
   // --- prologue ------------------------------------------------------------
-  const frameSlots = alloc.nslots + ((alloc.nslots + nsaved) & 1); // keep rsp 16-aligned
+  const frameWords = alloc.nslots + bufSlots;
+  const frameSlots = frameWords + ((frameWords + nsaved) & 1); // keep rsp 16-aligned
   out.push(`${sym}:`);
   line('push rbp');
   line('mov rbp, rsp');
@@ -97,20 +183,21 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
   {
     const moves: { dst: number; src: Src; w: number }[] = [];
     const stackLoads: [number, number][] = [];
+    const places = argPlaces(f.params.map((p) => f.vtypes[p]));
     f.params.forEach((p, k) => {
       if (loc[p] < 0) return; // unused parameter
-      if (k < ARG_REGS.length) {
-        if (isReg(p)) moves.push({ dst: reg(p), src: { reg: ARG_REGS[k] }, w: 8 });
-      } else stackLoads.push([p, k]);
-    });
-    // Spilled register parameters first (their sources are still intact).
-    f.params.forEach((p, k) => {
-      if (loc[p] >= 0 && !isReg(p) && k < ARG_REGS.length) line(`mov ${op(p, 8)}, ${R64[ARG_REGS[k]]}`);
+      const pl = places[k];
+      if ('reg' in pl) {
+        if (isReg(p)) moves.push({ dst: reg(p), src: { reg: pl.reg }, w: 8 });
+        // Spilled register parameters first (their sources are still intact).
+        else storeFrom(p, pl.reg, isXmm(pl.reg) ? f.vtypes[p] : 'i64');
+      } else stackLoads.push([p, pl.stack]);
     });
     parallelMove(moves);
     for (const [p, k] of stackLoads) {
-      const a = `[rbp + ${16 + 8 * (k - ARG_REGS.length)}]`;
-      if (isReg(p)) line(`mov ${R64[reg(p)]}, qword ${a}`);
+      const a = `[rbp + ${16 + 8 * k}]`;
+      const ty = f.vtypes[p];
+      if (isReg(p)) line(isFloat(ty) ? `${fmov(ty)} ${xn(reg(p))}, ${a}` : `mov ${R64[reg(p)]}, qword ${a}`);
       else {
         line(`mov rax, qword ${a}`);
         line(`mov ${op(p, 8)}, rax`);
@@ -147,7 +234,58 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
   };
 
   // --- one instruction at a time -----------------------------------------------
+  const fbinop = (i: Ins) => {
+    const ty = i.ty, w = width(ty), S = sfx(ty);
+    const d = i.dst;
+    const t = target(d);
+    if (i.op === 'copysign') {
+      toGpr(RAX, i.a, ty);
+      toGpr(RCX, i.b, ty);
+      if (w === 4) {
+        line('and eax, 0x7fffffff');
+        line('and ecx, 0x80000000');
+        line('or eax, ecx');
+      } else {
+        line('btr rax, 63');
+        line('shr rcx, 63');
+        line('shl rcx, 63');
+        line('or rax, rcx');
+      }
+      fromGpr(d, RAX, ty);
+      return;
+    }
+    // b as an operand; moved aside when t (about to receive a) holds it.
+    let b = isReg(i.b) ? xn(reg(i.b)) : op(i.b, w);
+    const bInT = isReg(i.b) && reg(i.b) === t && !(isReg(i.a) && reg(i.a) === t);
+    if (bInT || ((i.op === 'min' || i.op === 'max') && !isReg(i.b))) {
+      loadTo(XMM14, i.b, ty);
+      b = 'xmm14';
+    }
+    loadTo(t, i.a, ty);
+    const T = xn(t);
+    if (i.op === 'min' || i.op === 'max') {
+      // NaN in -> NaN out (the sum propagates it); equal operands may be
+      // +0 and -0: or/and of the bits picks -0 for min and +0 for max.
+      const nan = local(), ord = local(), done = local();
+      line(`ucomi${S} ${T}, ${b}`);
+      line(`jp ${nan}`);
+      line(`jne ${ord}`);
+      line(`${i.op === 'min' ? 'orps' : 'andps'} ${T}, ${b}`);
+      line(`jmp ${done}`);
+      out.push(`${nan}:`);
+      line(`add${S} ${T}, ${b}`);
+      line(`jmp ${done}`);
+      out.push(`${ord}:`);
+      line(`${i.op}${S} ${T}, ${b}`);
+      out.push(`${done}:`);
+    } else {
+      line(`${i.op}${S} ${T}, ${b}`);
+    }
+    storeFrom(d, t, ty);
+  };
+
   const binop = (i: Ins) => {
+    if (isFloat(i.ty)) return fbinop(i);
     const w = width(i.ty);
     const d = i.dst;
     const bOp = i.imm !== null ? imm(i.imm) : op(i.b, w);
@@ -245,7 +383,131 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
     throw new CompileError(`internal error: binary operation ${i.op}`, i.wasmOff, sym);
   };
 
+  /** Float -> integer truncation (trapping, or saturating when sat). */
+  const truncate = (i: Ins, sat: boolean) => {
+    const from = f.vtypes[i.a], S = sfx(from);
+    const signed = i.op.endsWith('_s');
+    const key = i.ty === 'i32' ? (signed ? `i32_s_${from}` : 'i32_u') : signed ? 'i64_s' : 'i64_u';
+    const b = TRUNC[key];
+    const X = xn(inXmm(i.a, from, XMM15));
+    const nanL = sat ? local() : trapLabel(trapCode('invalid conversion to integer'));
+    const loL = sat ? local() : trapLabel(trapCode('integer overflow'));
+    const hiL = sat ? local() : loL;
+    const done = local();
+    line(`ucomi${S} ${X}, ${X}`);
+    line(`jp ${nanL}`);
+    fconst(XMM14, from, b.lo);
+    line(`ucomi${S} ${X}, xmm14`);
+    line(`${b.loIncl ? 'jb' : 'jbe'} ${loL}`);
+    fconst(XMM14, from, b.hi);
+    line(`ucomi${S} ${X}, xmm14`);
+    line(`jae ${hiL}`);
+    if (key === 'i64_u') {
+      // 2^63 and above: subtract 2^63 first, then set the top bit.
+      const big = local();
+      fconst(XMM14, from, 9223372036854775808);
+      line(`ucomi${S} ${X}, xmm14`);
+      line(`jae ${big}`);
+      line(`cvtt${S}2si rax, ${X}`);
+      line(`jmp ${done}`);
+      out.push(`${big}:`);
+      if (X !== 'xmm15') line(`movaps xmm15, ${X}`);
+      line(`sub${S} xmm15, xmm14`);
+      line(`cvtt${S}2si rax, xmm15`);
+      line('btc rax, 63');
+    } else if (key.startsWith('i32_s')) line(`cvtt${S}2si eax, ${X}`);
+    else line(`cvtt${S}2si rax, ${X}`);
+    if (sat) {
+      line(`jmp ${done}`);
+      out.push(`${nanL}:`);
+      line('xor eax, eax');
+      line(`jmp ${done}`);
+      out.push(`${loL}:`);
+      line(b.min === 0n ? 'xor eax, eax' : i.ty === 'i32' ? `mov eax, ${b.min}` : `mov rax, ${b.min}`);
+      line(`jmp ${done}`);
+      out.push(`${hiL}:`);
+      line(i.ty === 'i32' ? `mov eax, ${b.max}` : `mov rax, ${b.max}`);
+    }
+    out.push(`${done}:`);
+    storeFrom(i.dst, RAX, i.ty);
+  };
+
+  /** Integer -> float conversion. */
+  const convert = (i: Ins) => {
+    const from = f.vtypes[i.a], S = sfx(i.ty);
+    const t = target(i.dst), T = xn(t);
+    const unsigned = i.op.endsWith('_u');
+    if (from === 'i32' && !unsigned) line(`cvtsi2${S} ${T}, ${op(i.a, 4)}`);
+    else if (from === 'i32') {
+      line(`mov eax, ${op(i.a, 4)}`);
+      line(`cvtsi2${S} ${T}, rax`);
+    } else if (!unsigned) line(`cvtsi2${S} ${T}, ${op(i.a, 8)}`);
+    else {
+      // u64: halve with the low bit kept sticky, convert, double.
+      const big = local(), done = local();
+      loadTo(RAX, i.a, 'i64');
+      line('test rax, rax');
+      line(`js ${big}`);
+      line(`cvtsi2${S} ${T}, rax`);
+      line(`jmp ${done}`);
+      out.push(`${big}:`);
+      line('mov rcx, rax');
+      line('shr rcx, 1');
+      line('and eax, 1');
+      line('or rcx, rax');
+      line(`cvtsi2${S} ${T}, rcx`);
+      line(`add${S} ${T}, ${T}`);
+      out.push(`${done}:`);
+    }
+    storeFrom(i.dst, t, i.ty);
+  };
+
+  const funop = (i: Ins) => {
+    const ty = i.ty, S = sfx(ty), d = i.dst;
+    const t = target(d), T = xn(t);
+    const src = () => (isReg(i.a) ? xn(reg(i.a)) : op(i.a, width(ty)));
+    switch (i.op) {
+      case 'abs':
+      case 'neg':
+        toGpr(RAX, i.a, ty);
+        if (ty === 'f32') line(i.op === 'abs' ? 'and eax, 0x7fffffff' : 'xor eax, 0x80000000');
+        else line(i.op === 'abs' ? 'btr rax, 63' : 'btc rax, 63');
+        fromGpr(d, RAX, ty);
+        return;
+      case 'sqrt':
+        line(`sqrt${S} ${T}, ${src()}`);
+        break;
+      case 'nearest': case 'floor': case 'ceil': case 'trunc':
+        // rounding mode in the immediate, precision exception suppressed
+        line(`round${S} ${T}, ${src()}, ${{ nearest: 8, floor: 9, ceil: 10, trunc: 11 }[i.op]}`);
+        break;
+      case 'promote_f32':
+        line(`cvtss2sd ${T}, ${src().replace('qword', 'dword')}`);
+        break;
+      case 'demote_f64':
+        line(`cvtsd2ss ${T}, ${isReg(i.a) ? xn(reg(i.a)) : op(i.a, 8)}`);
+        break;
+      case 'reinterpret_i32':
+      case 'reinterpret_i64':
+        loadTo(RAX, i.a, ty === 'f32' ? 'i32' : 'i64');
+        fromGpr(d, RAX, ty);
+        return;
+      default:
+        if (i.op.startsWith('convert_')) return convert(i);
+        throw new CompileError(`internal error: float operation ${i.op}`, i.wasmOff, sym);
+    }
+    storeFrom(d, t, ty);
+  };
+
   const unop = (i: Ins) => {
+    if (isFloat(i.ty)) return funop(i);
+    if (i.op.startsWith('trunc_sat_')) return truncate(i, true);
+    if (i.op.startsWith('trunc_')) return truncate(i, false);
+    if (i.op.startsWith('reinterpret_')) {
+      toGpr(RAX, i.a, f.vtypes[i.a]);
+      storeFrom(i.dst, RAX, i.ty);
+      return;
+    }
     const w = width(i.ty);
     const d = i.dst;
     const t = target(d);
@@ -326,6 +588,38 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
     }
     line(`cmp ${ao}, ${im !== null ? imm(im) : op(b, w)}`);
   };
+  /** ucomis for float condition cc; returns the condition's flag test. */
+  const fcompare = (ty: Ty, cc: string, a: number, b: number) => {
+    const c = FCOND[cc];
+    const [x, y] = c.swap ? [b, a] : [a, b];
+    const X = xn(inXmm(x, ty, XMM15));
+    line(`ucomi${sfx(ty)} ${X}, ${isReg(y) ? xn(reg(y)) : op(y, width(ty))}`);
+    return c.cc;
+  };
+  /** Float condition into al (0/1). */
+  const fsetcc = (ty: Ty, cc: string, a: number, b: number) => {
+    const c = fcompare(ty, cc, a, b);
+    line(`set${c} al`);
+    if (cc === 'eq') {
+      line('setnp cl');
+      line('and al, cl');
+    } else if (cc === 'ne') {
+      line('setp cl');
+      line('or al, cl');
+    }
+  };
+  const fbranch = (ty: Ty, cc: string, a: number, b: number, target: string) => {
+    const c = fcompare(ty, cc, a, b);
+    if (cc === 'eq') {
+      const skip = local();
+      line(`jp ${skip}`);
+      line(`je ${target}`);
+      out.push(`${skip}:`);
+    } else if (cc === 'ne') {
+      line(`jp ${target}`);
+      line(`jne ${target}`);
+    } else line(`j${c} ${target}`);
+  };
   const test = (v: number) => {
     if (isReg(v)) line(`test ${R32[reg(v)]}, ${R32[reg(v)]}`);
     else line(`cmp ${op(v, 4)}, 0`);
@@ -339,26 +633,53 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
   };
   let curIns: Ins | null = null;
 
-  const call = (i: Ins) => {
-    const sig = mod.funcSig(i.off);
+  /** Arguments into place (System V), the call, results out (the first from
+   * rax/xmm0, the others from the hidden buffer). `callee` is the operand of
+   * `call`; for call_indirect the descriptor is in rax, which no move touches. */
+  const call = (i: Ins, callee: string) => {
+    const many = i.dsts.length > 1;
+    const tys: Ty[] = i.args.map((v) => f.vtypes[v]);
+    if (many) tys.push('i64');
+    const places = argPlaces(tys);
     const moves: { dst: number; src: Src; w: number }[] = [];
-    const stackArgs: number[] = [];
-    i.args.forEach((v, k) => {
-      if (k < ARG_REGS.length) moves.push({ dst: ARG_REGS[k], src: srcOf(v), w: width(sig.params[k]) });
-      else stackArgs.push(v);
+    const stackArgs: { v: number; k: number }[] = [];
+    places.forEach((pl, k) => {
+      const src: Src = k < i.args.length ? srcOf(i.args[k]) : { lea: bufAddr(0) };
+      if ('reg' in pl) moves.push({ dst: pl.reg, src, w: width(tys[k]) });
+      else stackArgs.push({ v: i.args[k], k: pl.stack });
     });
     const pad = stackArgs.length & 1;
     if (pad) line('sub rsp, 8');
     for (let k = stackArgs.length - 1; k >= 0; k--) {
-      const v = stackArgs[k];
-      if (isReg(v)) line(`push ${R64[reg(v)]}`);
-      else line(`push qword ${slotAddr(v)}`);
+      const v = stackArgs[k].v;
+      if (!isReg(v)) line(`push qword ${slotAddr(v)}`);
+      else if (isXmm(reg(v))) {
+        line('sub rsp, 8');
+        line(`movsd [rsp], ${xn(reg(v))}`);
+      } else line(`push ${R64[reg(v)]}`);
     }
     parallelMove(moves);
-    line(`call ${mod.funcSymbol(i.off)}`);
+    line(`call ${callee}`);
     if (stackArgs.length + pad) line(`add rsp, ${8 * (stackArgs.length + pad)}`);
-    if (i.dsts.length > 1) throw new CompileError('functions with several results are not supported yet', i.wasmOff, sym);
-    if (i.dsts.length === 1 && loc[i.dsts[0]] >= 0) storeFrom(i.dsts[0], RAX, sig.results[0]);
+    i.dsts.forEach((dv, k) => {
+      if (loc[dv] < 0) return;
+      const ty = f.vtypes[dv];
+      if (k === 0) storeFrom(dv, isFloat(ty) ? XMM : RAX, ty);
+      else if (isReg(dv)) line(isFloat(ty) ? `${fmov(ty)} ${xn(reg(dv))}, ${bufAddr(k - 1)}` : `mov ${R64[reg(dv)]}, ${bufAddr(k - 1)}`);
+      else {
+        line(`mov rax, ${bufAddr(k - 1)}`);
+        line(`mov ${op(dv, 8)}, rax`);
+      }
+    });
+  };
+
+  /** rax = element `idx` of table tbl (trap `oobTrap` when out of range). */
+  const tableEntry = (tbl: number, idx: number, oobTrap: number) => {
+    const T = mod.tableSymbol(tbl);
+    line(`mov eax, ${op(idx, 4)}`);
+    line(`cmp rax, [${T}]`);
+    line(`jae ${trapLabel(oobTrap)}`);
+    line(`lea r11, [${T}]`);
   };
 
   const labelName = (l: number) => `.L${l}`;
@@ -376,6 +697,20 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
       case K.Mov: {
         if (deadDef) break;
         const w = width(i.ty);
+        if (isFloat(i.ty) && isReg(i.dst)) {
+          const D = xn(reg(i.dst));
+          if (i.imm === null) loadTo(reg(i.dst), i.a, i.ty);
+          else if (i.imm === 0n) line(`xorps ${D}, ${D}`);
+          else {
+            line(`mov ${regName(RAX, w)}, ${imm(i.imm)}`);
+            line(`mov${w === 4 ? 'd' : 'q'} ${D}, ${regName(RAX, w)}`);
+          }
+          break;
+        }
+        if (isFloat(i.ty) && i.imm === null && isReg(i.a)) {
+          storeFrom(i.dst, reg(i.a), i.ty);
+          break;
+        }
         if (i.imm !== null) {
           if (isReg(i.dst)) {
             if (i.imm === 0n) line(`xor ${R32[reg(i.dst)]}, ${R32[reg(i.dst)]}`);
@@ -414,14 +749,28 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         break;
       case K.Cmp: {
         if (deadDef) break;
-        compare(i.ty, i.a, i.b, i.imm);
-        line(`set${CC[i.op]} al`);
+        if (isFloat(i.ty)) fsetcc(i.ty, i.op, i.a, i.b);
+        else {
+          compare(i.ty, i.a, i.b, i.imm);
+          line(`set${CC[i.op]} al`);
+        }
         line(`movzx eax, al`);
         storeFrom(i.dst, RAX, 'i32');
         break;
       }
       case K.Select: {
         if (deadDef) break;
+        if (isFloat(i.ty)) {
+          // No cmov for XMM: a short branch.
+          const skip = local();
+          loadTo(XMM15, i.b, i.ty);
+          test(i.c);
+          line(`jz ${skip}`);
+          loadTo(XMM15, i.a, i.ty);
+          out.push(`${skip}:`);
+          storeFrom(i.dst, XMM15, i.ty);
+          break;
+        }
         // Flags first (compare may use rax), then mov (keeps flags), then cmov.
         const w = width(i.ty);
         if (i.op) compare(i.cty, i.c, i.d, null);
@@ -433,9 +782,10 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
       }
       case K.Load: {
         const m = memOperand(i.a, i.off);
-        const t = deadDef ? RAX : target(i.dst);
+        const t = deadDef ? (isFloat(i.ty) ? XMM15 : RAX) : target(i.dst);
         const w = i.width;
-        if (w === 8) line(`mov ${R64[t]}, qword ${m}`);
+        if (isFloat(i.ty)) line(`${fmov(i.ty)} ${xn(t)}, ${SIZE_WORD[w]} ${m}`);
+        else if (w === 8) line(`mov ${R64[t]}, qword ${m}`);
         else if (w === 4) {
           if (i.signed && i.ty === 'i64') line(`movsxd ${R64[t]}, dword ${m}`);
           else line(`mov ${R32[t]}, dword ${m}`);
@@ -451,7 +801,10 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         const w = i.width;
         let src: string;
         if (i.imm !== null) src = imm(BigInt.asIntN(Math.min(32, w * 8), i.imm));
-        else if (isReg(i.b)) src = regName(reg(i.b), w);
+        else if (isReg(i.b) && isXmm(reg(i.b))) {
+          line(`${fmov(i.ty)} ${SIZE_WORD[w]} ${memOperand(i.a, i.off)}, ${xn(reg(i.b))}`);
+          break;
+        } else if (isReg(i.b)) src = regName(reg(i.b), w);
         else {
           line(`mov ${regName(RAX, w === 8 ? 8 : 4)}, ${op(i.b, w === 8 ? 8 : 4)}`);
           src = regName(RAX, w);
@@ -463,13 +816,15 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
       case K.GlobalGet: {
         if (deadDef) break;
         const t = target(i.dst);
-        line(`mov ${regName(t, width(i.ty))}, [${mod.globalSymbol(i.off)}]`);
+        if (isFloat(i.ty)) line(`${fmov(i.ty)} ${xn(t)}, [${mod.globalSymbol(i.off)}]`);
+        else line(`mov ${regName(t, width(i.ty))}, [${mod.globalSymbol(i.off)}]`);
         storeFrom(i.dst, t, i.ty);
         break;
       }
       case K.GlobalSet: {
         const w = width(i.ty);
-        if (isReg(i.a)) line(`mov [${mod.globalSymbol(i.off)}], ${regName(reg(i.a), w)}`);
+        if (isReg(i.a) && isXmm(reg(i.a))) line(`${fmov(i.ty)} [${mod.globalSymbol(i.off)}], ${xn(reg(i.a))}`);
+        else if (isReg(i.a)) line(`mov [${mod.globalSymbol(i.off)}], ${regName(reg(i.a), w)}`);
         else {
           loadTo(RAX, i.a, i.ty);
           line(`mov [${mod.globalSymbol(i.off)}], ${regName(RAX, w)}`);
@@ -484,8 +839,11 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         line(`${i.neg ? 'jz' : 'jnz'} ${labelName(i.off)}`);
         break;
       case K.BrCmp:
-        compare(i.ty, i.a, i.b, i.imm);
-        line(`j${CC[i.op]} ${labelName(i.off)}`);
+        if (isFloat(i.ty)) fbranch(i.ty, i.op, i.a, i.b, labelName(i.off));
+        else {
+          compare(i.ty, i.a, i.b, i.imm);
+          line(`j${CC[i.op]} ${labelName(i.off)}`);
+        }
         break;
       case K.BrTable: {
         const n = i.labels.length - 1;
@@ -499,7 +857,45 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         break;
       }
       case K.Call:
-        call(i);
+        call(i, mod.funcSymbol(i.off));
+        break;
+      case K.CallIndirect: {
+        // Index in range, entry not null, signature equal; then call [desc].
+        tableEntry(i.tbl, i.a, trapCode('undefined element'));
+        line('mov rax, [r11 + 16 + rax*8]');
+        line('test rax, rax');
+        line(`jz ${trapLabel(trapCode('uninitialized element'))}`);
+        line(`mov r11, ${BigInt.asIntN(64, mod.typeHash(i.off))}`);
+        line('cmp [rax + 8], r11');
+        line(`jne ${trapLabel(trapCode('indirect call type mismatch'))}`);
+        call(i, '[rax]');
+        break;
+      }
+      case K.RefFunc:
+        if (!deadDef) {
+          const t = target(i.dst);
+          line(`lea ${R64[t]}, [${mod.funcRefSymbol(i.off)}]`);
+          storeFrom(i.dst, t, 'i64');
+        }
+        break;
+      case K.TableGet: {
+        tableEntry(i.tbl, i.a, trapCode('out of bounds table access'));
+        line('mov rax, [r11 + 16 + rax*8]');
+        if (!deadDef) storeFrom(i.dst, RAX, 'i64');
+        break;
+      }
+      case K.TableSet: {
+        tableEntry(i.tbl, i.a, trapCode('out of bounds table access'));
+        loadTo(RCX, i.b, 'i64');
+        line('mov [r11 + 16 + rax*8], rcx');
+        break;
+      }
+      case K.TableSize:
+        if (!deadDef) {
+          const t = target(i.dst);
+          line(`mov ${R32[t]}, [${mod.tableSymbol(i.tbl)}]`);
+          storeFrom(i.dst, t, 'i32');
+        }
         break;
       case K.Intrinsic: {
         const intr = INTRINSICS[i.name];
@@ -508,8 +904,21 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         break;
       }
       case K.Ret: {
-        if (i.args.length > 1) throw new CompileError('functions with several results are not supported yet', i.wasmOff, sym);
-        if (i.args.length === 1) loadTo(RAX, i.args[0], f.results[0]);
+        if (i.args.length > 1) {
+          // Results 1.. into the caller's buffer (address in the hidden parameter, i.a).
+          loadTo(R11, i.a, 'i64');
+          i.args.slice(1).forEach((v, k) => {
+            const ty = f.vtypes[v];
+            const at = `[r11 + ${8 * k}]`;
+            if (isReg(v) && isXmm(reg(v))) line(`${fmov(ty)} ${at}, ${xn(reg(v))}`);
+            else if (isReg(v)) line(`mov ${at}, ${R64[reg(v)]}`);
+            else {
+              line(`mov rax, ${op(v, 8)}`);
+              line(`mov ${at}, rax`);
+            }
+          });
+        }
+        if (i.args.length >= 1) loadTo(isFloat(f.results[0]) ? XMM : RAX, i.args[0], f.results[0]);
         epilogue();
         break;
       }
@@ -528,11 +937,14 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         line('call __wasm_memory_grow');
         if (!deadDef) storeFrom(i.dst, RAX, 'i32');
         break;
-      case K.MemCopy:
-      case K.MemFill:
-        parallelMove(i.args.map((v, k) => ({ dst: ARG_REGS[k], src: srcOf(v), w: 4 })));
-        line(`call ${i.k === K.MemCopy ? '__wasm_memory_copy' : '__wasm_memory_fill'}`);
+      case K.Helper: {
+        const n = i.consts.length;
+        parallelMove(i.args.map((v, k) => ({ dst: ARG_REGS[n + k], src: srcOf(v), w: width(f.vtypes[v]) })));
+        i.consts.forEach((c, k) => line(/^-?\d+$/.test(c) ? `mov ${R64[ARG_REGS[k]]}, ${c}` : `lea ${R64[ARG_REGS[k]]}, [${c}]`));
+        line(`call ${i.name}`);
+        if (i.dst >= 0 && !deadDef) storeFrom(i.dst, RAX, i.ty);
         break;
+      }
     }
   }
   // Out-of-line trap stubs.

@@ -1,0 +1,84 @@
+// tcb.ts — the thread control block: what the kernel knows about a thread.
+//
+// A TCB is a kernel object (objects.ts, type OBJ_THREAD) in a fixed pool.
+// It holds the thread's scheduling state (sched.ts links it into the run
+// queues through schedNext/schedPrev), its saved user registers (written by
+// the boot/ entry trampolines on a trap, read back on the way out: not
+// wired up yet), and weak references (index + generation) to the objects
+// it runs with: its address space, its CNode and its fault endpoint.
+// Weak, so that destroying one of those objects never has to find every
+// thread using it: the thread's next use of the reference sees a stale
+// generation and fails cleanly.
+
+import { objAddr, poolSetup, OBJ_THREAD, ObjHeader } from "./objects";
+
+// Thread states.
+export const TS_INACTIVE: u32 = 0;      // created, not started (or stopped)
+export const TS_RUNNABLE: u32 = 1;      // in a run queue
+export const TS_BLOCKED_SEND: u32 = 2;  // waiting on an endpoint to send
+export const TS_BLOCKED_RECV: u32 = 3;  // waiting on an endpoint to receive
+export const TS_BLOCKED_REPLY: u32 = 4; // called, waiting for the reply
+export const TS_BLOCKED_NOTIFY: u32 = 5; // waiting on a notification
+
+export const PRIORITY_LEVELS: u32 = 256; // 0 lowest .. 255 highest
+
+// Saved registers, in this order (indexes into the register area).
+export const REG_RAX = 0; export const REG_RBX = 1; export const REG_RCX = 2; export const REG_RDX = 3;
+export const REG_RSI = 4; export const REG_RDI = 5; export const REG_RBP = 6; export const REG_RSP = 7;
+export const REG_R8 = 8; export const REG_R9 = 9; export const REG_R10 = 10; export const REG_R11 = 11;
+export const REG_R12 = 12; export const REG_R13 = 13; export const REG_R14 = 14; export const REG_R15 = 15;
+export const REG_RIP = 16; export const REG_RFLAGS = 17; export const REG_FS_BASE = 18; export const REG_GS_BASE = 19;
+export const REG_COUNT = 20;
+
+@unmanaged export class Tcb extends ObjHeader {
+  state: u32;
+  priority: u32;
+  schedNext: i32;      // run queue links (thread indexes, -1 = none)
+  schedPrev: i32;
+  queued: u32;         // 1 while in a run queue
+  vspace: i32;         // address space object index, -1 = none
+  vspaceGen: u32;
+  cnode: i32;          // CNode object index, -1 = none
+  cnodeGen: u32;
+  faultEp: i32;        // endpoint object index, -1 = none
+  faultEpGen: u32;
+  _pad: u32;
+  faultBadge: u64;     // badge the fault messages carry
+  ipcBuffer: u64;      // user virtual address of the IPC buffer, 0 = none
+}
+
+// The register area follows the fields, 8-byte aligned.
+export const TCB_REGS_OFFSET: u32 = <u32>((offsetof<Tcb>() + 7) & ~7);
+export const TCB_SIZE: u32 = (TCB_REGS_OFFSET + REG_COUNT * 8 + 63) & ~63;
+
+export const MAX_THREADS: u32 = 256;
+const tcbPool = memory.data(<i32>(TCB_SIZE * MAX_THREADS), 64);
+
+export function tcbPoolInit(): void {
+  poolSetup(OBJ_THREAD, tcbPool, TCB_SIZE, MAX_THREADS);
+}
+
+export function tcb(index: u32): Tcb {
+  return changetype<Tcb>(objAddr(OBJ_THREAD, index));
+}
+
+// A freshly allocated TCB's fields: inactive, no links, no references.
+export function tcbInitFields(index: u32, priority: u32): void {
+  const t = tcb(index);
+  t.state = TS_INACTIVE;
+  t.priority = priority;
+  t.schedNext = -1;
+  t.schedPrev = -1;
+  t.queued = 0;
+  t.vspace = -1;
+  t.cnode = -1;
+  t.faultEp = -1;
+}
+
+export function tcbReg(index: u32, reg: i32): u64 {
+  return load<u64>(changetype<usize>(tcb(index)) + TCB_REGS_OFFSET + (<usize>reg << 3));
+}
+
+export function tcbSetReg(index: u32, reg: i32, value: u64): void {
+  store<u64>(changetype<usize>(tcb(index)) + TCB_REGS_OFFSET + (<usize>reg << 3), value);
+}
