@@ -4,14 +4,15 @@
 ; reloads the GDT, drops the identity map, installs the TSS and IDT, and calls
 ; the generated kernel (toolchain/ABI.md):
 ;     __wasm_init()                  data segments, globals, start function
-;     wasm_export_kmain(mbInfoPhys)  kmain(mbInfoPhys: u32): void in TypeScript
+;     wasm_export_kmain(mbInfoPhys, entryTsc)
+;                                    kmain(mbInfoPhys: u32, entryTsc: u64): void
 ; If kmain returns, the CPU halts.
 
 %include "boot.inc"
 
 global start64_low
 extern gdt_install, idt_install, boot_pml4, kernel_stack_top
-extern multiboot_info_phys, serial_puts, serial_hex64, halt_forever
+extern multiboot_info_phys, boot_entry_tsc, serial_puts, serial_hex64, halt_forever
 extern __wasm_init, wasm_export_kmain
 
 bits 64
@@ -45,6 +46,7 @@ start64_high:
 
     call __wasm_init
     mov edi, [multiboot_info_phys]
+    mov rsi, [boot_entry_tsc]
     call wasm_export_kmain
 
     lea rdi, [msg_returned]

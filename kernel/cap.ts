@@ -364,7 +364,7 @@ export function capMove(srcCnode: u32, srcIndex: u32, dstCnode: u32, dstIndex: u
   if (s.prevSibling != 0) slot(deref(s.prevSibling)).nextSibling = ref(<u32>dst);
   else if (s.parent != 0) slot(deref(s.parent)).firstChild = ref(<u32>dst);
   if (s.nextSibling != 0) slot(deref(s.nextSibling)).prevSibling = ref(<u32>dst);
-  for (let c = s.firstChild; c != 0; c = slot(deref(c)).nextSibling) slot(deref(c)).parent = ref(<u32>dst);
+  
   s.type = <u8>OBJ_NULL;
   s.rights = 0;
   s.obj = 0;

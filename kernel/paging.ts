@@ -103,11 +103,11 @@ export function vspaceCreate(): u64 {
 // Decode for vmMap: KErr.OK when mapping `pa` at `va` with `rights` is allowed.
 export function vmCheckMap(va: u64, pa: u64, rights: u32): KErr {
   if ((rights & ~MAP_ALL) != 0) return KErr.INVALID_ARGUMENT;
+  if ((rights & MAP_WRITE) != 0 && (rights & MAP_EXEC) != 0) return KErr.WRITE_AND_EXECUTE;
   if ((va & (PAGE_SIZE - 1)) != 0 || (pa & (PAGE_SIZE - 1)) != 0) return KErr.BAD_ADDRESS;
   if (pa >= PHYS_LIMIT || !canonical(va)) return KErr.BAD_ADDRESS;
   const user = (rights & MAP_USER) != 0;
   if (user != (va < USER_TOP)) return KErr.BAD_ADDRESS;
-  if ((rights & MAP_WRITE) != 0 && (rights & MAP_EXEC) != 0) return KErr.WRITE_AND_EXECUTE;
   return KErr.OK;
 }
 

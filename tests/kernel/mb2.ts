@@ -6,6 +6,27 @@
 // bad memory map entry size.
 
 export interface Region { base: bigint; length: bigint; type: number }
+export interface ElfSection { addr: bigint; size: bigint; flags: bigint; type?: number }
+
+export const KERNEL_OFFSET = 0xffffffff80000000n;
+const SHF_WRITE = 1n, SHF_ALLOC = 2n, SHF_EXEC = 4n;
+
+// The sections of our kernel.elf as GRUB reports them (addresses from
+// `nm build/kernel.elf`): a null section, text, rodata, data, bss, stacks,
+// page tables, the Wasm memory reservation (ends at physical 0x1170000),
+// and non-allocated debug and symbol sections (address 0).
+export const KERNEL_SECTIONS: ElfSection[] = [
+  { addr: 0n, size: 0n, flags: 0n, type: 0 },
+  { addr: KERNEL_OFFSET + 0x100000n, size: 0x4f00n, flags: SHF_ALLOC | SHF_EXEC },
+  { addr: KERNEL_OFFSET + 0x105000n, size: 0x1a00n, flags: SHF_ALLOC },
+  { addr: KERNEL_OFFSET + 0x107000n, size: 0x280n, flags: SHF_ALLOC | SHF_WRITE },
+  { addr: KERNEL_OFFSET + 0x107280n, size: 0x1000n, flags: SHF_ALLOC | SHF_WRITE, type: 8 },
+  { addr: KERNEL_OFFSET + 0x109000n, size: 0x1b000n, flags: SHF_ALLOC | SHF_WRITE, type: 8 },
+  { addr: KERNEL_OFFSET + 0x124000n, size: 0x48000n, flags: SHF_ALLOC | SHF_WRITE, type: 8 },
+  { addr: KERNEL_OFFSET + 0x170000n, size: 0x1000000n, flags: SHF_ALLOC | SHF_WRITE, type: 8 },
+  { addr: 0n, size: 0x5000n, flags: 0n },
+  { addr: 0n, size: 0x3000n, flags: 0n, type: 2 },
+];
 
 // The memory map QEMU 7.2 (SeaBIOS, -m 128M) gives.
 export const QEMU_128M_MAP: Region[] = [
@@ -87,6 +108,31 @@ export class Mb2Builder {
     p.write("QEMUOE", 9, "latin1");
     p.writeUInt8(version === 1 ? 0 : 2, 15);
     return this.tag(version === 1 ? 14 : 15, p);
+  }
+
+  // ELF section headers (tag 9), laid out as GRUB does: u32 num, entsize,
+  // shndx, then Elf64_Shdr records (only flags, addr and size filled in).
+  elfSections(sections: ElfSection[], opts: { entsize?: number; num?: number } = {}): this {
+    const entsize = opts.entsize ?? 64;
+    const p = Buffer.alloc(12 + sections.length * Math.max(entsize, 64));
+    p.writeUInt32LE(opts.num ?? sections.length, 0);
+    p.writeUInt32LE(entsize, 4);
+    p.writeUInt32LE(0, 8);
+    sections.forEach((sec, i) => {
+      const o = 12 + i * Math.max(entsize, 64);
+      p.writeUInt32LE(sec.type ?? 1, o + 4);
+      p.writeBigUInt64LE(sec.flags, o + 8);
+      p.writeBigUInt64LE(sec.addr, o + 16);
+      p.writeBigUInt64LE(sec.size, o + 32);
+    });
+    return this.tag(9, p);
+  }
+
+  // Image load base address (tag 21).
+  loadBase(addr: number): this {
+    const p = Buffer.alloc(4);
+    p.writeUInt32LE(addr, 0);
+    return this.tag(21, p);
   }
 
   end(): this { return this.tag(0, new Uint8Array(0)); }

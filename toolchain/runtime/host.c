@@ -10,8 +10,12 @@
 //
 // Protocol (stdin -> stdout, one line each):
 //   at start      -> "ready"  (or "init-trap <message>" if the start function trapped)
-//   call <name as hex of its UTF-8 bytes> <arg as hex of its 64 raw bits>...
+//   call x<name as hex of its UTF-8 bytes> <arg as hex of its 64 raw bits>...
 //                 -> "ok <result as hex>..." | "trap <message>" | "error <message>"
+//   get x<name as hex>  (an exported global) -> "ok <value as hex>" | "error <message>"
+//
+// It also provides the `spectest` module that the official test suite
+// imports from: no-op print functions, four globals and a funcref table.
 // Calls run on a worker thread with its own stack and guard page, so that
 // unbounded recursion is reported as a trap ("call stack exhausted").
 
@@ -38,6 +42,15 @@ struct export_table {
   uint64_t count;
   struct export_entry e[];
 };
+struct global_export {
+  const char *name;
+  uint64_t *addr;
+  const char *type;
+};
+struct global_export_table {
+  uint64_t count;
+  struct global_export e[];
+};
 
 extern char __wasm_memory_base[];
 extern uint64_t __wasm_memory_pages;
@@ -45,7 +58,22 @@ extern uint64_t __wasm_memory_max_pages;
 extern const char *__wasm_trap_names[];
 extern uint64_t __wasm_trap_count;
 extern struct export_table __wasm_exports;
+extern struct global_export_table __wasm_global_exports;
 extern void __wasm_init(void);
+
+/* The spectest module (names as wasmc spells imports: wasm_import_<module>_<name>). */
+void wasm_import_spectest_print(void) {}
+void wasm_import_spectest_print_i32(int32_t x) { (void)x; }
+void wasm_import_spectest_print_i64(int64_t x) { (void)x; }
+void wasm_import_spectest_print_f32(float x) { (void)x; }
+void wasm_import_spectest_print_f64(double x) { (void)x; }
+void wasm_import_spectest_print_i32_f32(int32_t x, float y) { (void)x, (void)y; }
+void wasm_import_spectest_print_f64_f64(double x, double y) { (void)x, (void)y; }
+uint64_t wasm_import_spectest_global_i32 = 666;
+uint64_t wasm_import_spectest_global_i64 = 666;
+uint64_t wasm_import_spectest_global_f32 = 0x4426a666; /* 666.6f */
+uint64_t wasm_import_spectest_global_f64 = 0x4084d4cccccccccdULL; /* 666.6 */
+uint64_t wasm_import_spectest_table[2 + 20] = {10, 20}; /* size, capacity, entries */
 
 #define WASM_PAGE 65536ULL
 #define RESERVE ((8ULL << 30) + (1ULL << 20))
@@ -121,7 +149,7 @@ static void run_call(char *line) {
   char *save = NULL;
   strtok_r(line, " \n", &save); /* "call" */
   char *name = strtok_r(NULL, " \n", &save);
-  if (!name || unhex(name) < 0) {
+  if (!name || name[0] != 'x' || unhex(++name) < 0) {
     printf("error bad export name\n");
     return;
   }
@@ -158,6 +186,25 @@ static void run_call(char *line) {
   printf("\n");
 }
 
+static void run_get(char *line) {
+  char *save = NULL;
+  strtok_r(line, " \n", &save); /* "get" */
+  char *name = strtok_r(NULL, " \n", &save);
+  if (!name || name[0] != 'x' || unhex(++name) < 0) {
+    printf("error bad global name\n");
+    return;
+  }
+  for (uint64_t i = 0; i < __wasm_global_exports.count; i++) {
+    const struct global_export *g = &__wasm_global_exports.e[i];
+    if (strcmp(g->name, name) != 0) continue;
+    uint64_t v = *g->addr;
+    if (g->type[0] == 'i' || g->type[0] == 'f') v &= 0xffffffffULL;
+    printf("ok %llx\n", (unsigned long long)v);
+    return;
+  }
+  printf("error no such global\n");
+}
+
 static void *worker(void *unused) {
   (void)unused;
   pthread_attr_t attr;
@@ -189,6 +236,7 @@ static void *worker(void *unused) {
   size_t cap = 0;
   while (getline(&line, &cap, stdin) > 0) {
     if (strncmp(line, "call ", 5) == 0) run_call(line);
+    else if (strncmp(line, "get ", 4) == 0) run_get(line);
     else if (line[0] != '\n') printf("error unknown command\n");
     fflush(stdout);
   }

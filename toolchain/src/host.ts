@@ -3,7 +3,8 @@
 // with toolchain/runtime/host.c, and run calls through the runtime's
 // line protocol (see host.c).
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,12 @@ export function runtimeObject(): string {
   return obj;
 }
 
+const linkArgs = (exe: string, obj: string) => [
+  '-no-pie', '-o', exe, runtimeObject(), obj, '-lpthread',
+  `-Wl,--defsym=__wasm_memory_base=0x${HOST_MEMORY_BASE.toString(16)}`,
+  '-Wl,-z,noexecstack',
+];
+
 /** Compiles `wasm` into an executable at dir/name; returns its path. */
 export function buildHostExecutable(wasm: Uint8Array, dir: string, name: string): string {
   mkdirSync(dir, { recursive: true });
@@ -43,12 +50,62 @@ export function buildHostExecutable(wasm: Uint8Array, dir: string, name: string)
   const exe = resolve(dir, name);
   writeFileSync(asm, compile(wasm, { target: 'host' }));
   execFileSync('nasm', ['-f', 'elf64', '-o', obj, asm], { stdio: 'inherit' });
-  execFileSync('gcc', [
-    '-no-pie', '-o', exe, runtimeObject(), obj, '-lpthread',
-    `-Wl,--defsym=__wasm_memory_base=0x${HOST_MEMORY_BASE.toString(16)}`,
-    '-Wl,-z,noexecstack',
-  ], { stdio: 'inherit' });
+  execFileSync('gcc', linkArgs(exe, obj), { stdio: 'inherit' });
   return exe;
+}
+
+const execFileP = promisify(execFile);
+
+/** Assembles and links already generated assembly text (asynchronously, for
+ * runners that build many modules in parallel); returns the executable. */
+export async function linkHostExecutable(asmText: string, dir: string, name: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const asm = join(dir, `${name}.asm`);
+  const obj = join(dir, `${name}.o`);
+  const exe = resolve(dir, name);
+  writeFileSync(asm, asmText);
+  await execFileP('nasm', ['-f', 'elf64', '-o', obj, asm]);
+  await execFileP('gcc', linkArgs(exe, obj));
+  return exe;
+}
+
+/** The protocol's request lines for calls (see host.c). */
+export function callLines(calls: HostCall[]): string {
+  const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
+  return calls
+    .map((c) => `${c.get ? 'get' : 'call'} x${hex(c.name)}${c.args.map((a) => ' ' + BigInt.asUintN(64, a).toString(16)).join('')}\n`)
+    .join('');
+}
+
+/** Parses the runtime's answer lines. */
+export function parseRun(stdout: string, stderr: string, status: number | null): HostRun {
+  const lines = stdout.split('\n').filter((l) => l.length > 0);
+  const first = lines.shift() ?? '';
+  const run: HostRun = { ready: first === 'ready', outcomes: [], stderr, status };
+  if (first.startsWith('init-trap ')) run.initTrap = first.slice('init-trap '.length);
+  for (const l of lines) {
+    if (l.startsWith('ok')) run.outcomes.push({ ok: l.split(' ').slice(1).map((x) => BigInt('0x' + x)) });
+    else if (l.startsWith('trap ')) run.outcomes.push({ trap: l.slice(5) });
+    else run.outcomes.push({ error: l.replace(/^error /, '') });
+  }
+  return run;
+}
+
+/** runHost, asynchronously. */
+export function runHostAsync(exe: string, calls: HostCall[], timeoutMs = 30000): Promise<HostRun> {
+  return new Promise((done) => {
+    const p = spawn(exe, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    p.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    p.stdin.on('error', () => {});
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      done(parseRun(out, err, code));
+    });
+    p.stdin.end(callLines(calls));
+  });
 }
 
 export type Outcome = { ok: bigint[] } | { trap: string } | { error: string };
@@ -56,6 +113,7 @@ export type Outcome = { ok: bigint[] } | { trap: string } | { error: string };
 export interface HostCall {
   name: string;
   args: bigint[]; // raw bits of each argument
+  get?: boolean; // read exported global `name` instead of calling
 }
 
 export interface HostRun {
@@ -68,19 +126,6 @@ export interface HostRun {
 
 /** Runs the calls in order in one instance of the executable. */
 export function runHost(exe: string, calls: HostCall[], timeoutMs = 30000): HostRun {
-  const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
-  const input = calls
-    .map((c) => `call ${hex(c.name)}${c.args.map((a) => ' ' + BigInt.asUintN(64, a).toString(16)).join('')}\n`)
-    .join('');
-  const r = spawnSync(exe, [], { input, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
-  const lines = (r.stdout ?? '').split('\n').filter((l) => l.length > 0);
-  const first = lines.shift() ?? '';
-  const run: HostRun = { ready: first === 'ready', outcomes: [], stderr: r.stderr ?? '', status: r.status };
-  if (first.startsWith('init-trap ')) run.initTrap = first.slice('init-trap '.length);
-  for (const l of lines) {
-    if (l.startsWith('ok')) run.outcomes.push({ ok: l.split(' ').slice(1).map((x) => BigInt('0x' + x)) });
-    else if (l.startsWith('trap ')) run.outcomes.push({ trap: l.slice(5) });
-    else run.outcomes.push({ error: l.replace(/^error /, '') });
-  }
-  return run;
+  const r = spawnSync(exe, [], { input: callLines(calls), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  return parseRun(r.stdout ?? '', r.stderr ?? '', r.status);
 }

@@ -330,14 +330,17 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
     const cur = ctrl[ctrl.length - 1];
 
     if (cur.unreachable) {
-      // Dead code: skip to the else/end of the current frame.
-      if (name === 'block' || name === 'loop' || name === 'if') skipDepth++;
-      else if (name === 'end' && skipDepth > 0) skipDepth--;
-      else if ((name === 'end' || name === 'else') && skipDepth === 0) {
-        /* handled below */
-      } else continue;
+      // Dead code: skip to the else/end of the current frame (nested
+      // blocks inside the dead code are skipped whole).
+      if (name === 'block' || name === 'loop' || name === 'if') {
+        skipDepth++;
+        continue;
+      }
+      if (skipDepth > 0) {
+        if (name === 'end') skipDepth--;
+        continue;
+      }
       if (name !== 'end' && name !== 'else') continue;
-      if (skipDepth > 0) continue;
     }
 
     const d = descOf(ins.op);

@@ -119,7 +119,7 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   const externs = new Set<string>(['__wasm_memory_base', '__wasm_trap', '__wasm_memory_grow']);
   const globals = new Set<string>([
     '__wasm_init', '__wasm_memory_pages', '__wasm_memory_max_pages', '__wasm_trap_names',
-    '__wasm_trap_count', '__wasm_exports',
+    '__wasm_trap_count', '__wasm_exports', '__wasm_global_exports',
   ]);
 
   // Imported functions that are called (not intrinsics) are external symbols.
@@ -282,6 +282,14 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     rodata.push(`wasm.expparams${k}:`, `    db ${cString(m.funcTypes[e.index].params.map(typeLetter).join(''))}`);
     rodata.push(`wasm.expresults${k}:`, `    db ${cString(m.funcTypes[e.index].results.map(typeLetter).join(''))}`);
     text.push(...wrapper(`wasm.wrap${k}`, syms[e.index], sig.params, sig.results));
+  });
+
+  const globalExports = m.exports.filter((e) => e.kind === 'global');
+  rodata.push('align 8', '__wasm_global_exports:', `    dq ${globalExports.length}`);
+  globalExports.forEach((e, k) => rodata.push(`    dq wasm.gexpname${k}, ${globalSym(e.index)}, wasm.gexptype${k}`));
+  globalExports.forEach((e, k) => {
+    rodata.push(`wasm.gexpname${k}:`, `    db ${cString(e.name)}`);
+    rodata.push(`wasm.gexptype${k}:`, `    db ${cString(typeLetter(m.globalTypes[e.index].type))}`);
   });
 
   const lines = [

@@ -15,7 +15,8 @@ export function functionSymbols(count: number, nameOf: (i: number) => string | u
   for (let i = 0; i < count; i++) {
     const imp = imported(i);
     let s = imp !== null ? imp : identifier(nameOf(i) ?? `wasm.func${i}`);
-    if (used.has(s)) s = `${s}.${i}`;
+    // The same import twice is the same external symbol.
+    if (used.has(s) && imp === null) s = `${s}.${i}`;
     used.add(s);
     syms.push(s);
   }
