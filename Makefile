@@ -21,7 +21,7 @@ BOOT_OBJ     := $(patsubst boot/%.asm,$(BUILD)/boot/%.o,$(BOOT_ASM))
 # Kernel test modes: each gets an ISO whose GRUB command line says test=<mode>.
 TEST_MODES := fault
 
-.PHONY: all iso run debug test deps clean
+.PHONY: all iso run debug test bench deps clean
 all: iso
 iso: $(BUILD)/os.iso
 
@@ -77,6 +77,12 @@ debug: $(BUILD)/os.iso
 test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(WASMC)
 	npx tsc -p tsconfig.json
 	npx vitest run
+
+# Benchmarks: figures in build/bench/*.json (see README.md, Benchmarks).
+bench: $(BUILD)/os.iso
+	@mkdir -p $(BUILD)/bench
+	$(ESBUILD) tests/bench/boot.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning --outfile=$(BUILD)/bench/boot.mjs
+	$(NODE) $(BUILD)/bench/boot.mjs
 
 clean:
 	rm -rf $(BUILD)

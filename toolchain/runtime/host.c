@@ -33,7 +33,8 @@
 
 typedef void (*wrapper_fn)(uint64_t *args, uint64_t *results);
 struct export_entry {
-  const char *name;
+  const char *name; /* UTF-8, may contain NUL: compare name_len bytes */
+  uint64_t name_len;
   wrapper_fn wrap;
   const char *params;
   const char *results;
@@ -44,6 +45,7 @@ struct export_table {
 };
 struct global_export {
   const char *name;
+  uint64_t name_len;
   uint64_t *addr;
   const char *type;
 };
@@ -139,9 +141,11 @@ static int unhex(char *s) {
   return (int)(n / 2);
 }
 
-static const struct export_entry *find_export(const char *name) {
-  for (uint64_t i = 0; i < __wasm_exports.count; i++)
-    if (strcmp(__wasm_exports.e[i].name, name) == 0) return &__wasm_exports.e[i];
+static const struct export_entry *find_export(const char *name, int len) {
+  for (uint64_t i = 0; i < __wasm_exports.count; i++) {
+    const struct export_entry *e = &__wasm_exports.e[i];
+    if (e->name_len == (uint64_t)len && memcmp(e->name, name, (size_t)len) == 0) return e;
+  }
   return NULL;
 }
 
@@ -149,11 +153,12 @@ static void run_call(char *line) {
   char *save = NULL;
   strtok_r(line, " \n", &save); /* "call" */
   char *name = strtok_r(NULL, " \n", &save);
-  if (!name || name[0] != 'x' || unhex(++name) < 0) {
+  int len;
+  if (!name || name[0] != 'x' || (len = unhex(++name)) < 0) {
     printf("error bad export name\n");
     return;
   }
-  const struct export_entry *e = find_export(name);
+  const struct export_entry *e = find_export(name, len);
   if (!e) {
     printf("error no such export\n");
     return;
@@ -190,13 +195,14 @@ static void run_get(char *line) {
   char *save = NULL;
   strtok_r(line, " \n", &save); /* "get" */
   char *name = strtok_r(NULL, " \n", &save);
-  if (!name || name[0] != 'x' || unhex(++name) < 0) {
+  int len;
+  if (!name || name[0] != 'x' || (len = unhex(++name)) < 0) {
     printf("error bad global name\n");
     return;
   }
   for (uint64_t i = 0; i < __wasm_global_exports.count; i++) {
     const struct global_export *g = &__wasm_global_exports.e[i];
-    if (strcmp(g->name, name) != 0) continue;
+    if (g->name_len != (uint64_t)len || memcmp(g->name, name, (size_t)len) != 0) continue;
     uint64_t v = *g->addr;
     if (g->type[0] == 'i' || g->type[0] == 'f') v &= 0xffffffffULL;
     printf("ok %llx\n", (unsigned long long)v);

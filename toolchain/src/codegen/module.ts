@@ -273,7 +273,7 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   const funcExports = m.exports.filter((e) => e.kind === 'func');
   rodata.push('align 8', '__wasm_exports:', `    dq ${funcExports.length}`);
   funcExports.forEach((e, k) => {
-    rodata.push(`    dq wasm.expname${k}, wasm.wrap${k}, wasm.expparams${k}, wasm.expresults${k}`);
+    rodata.push(`    dq wasm.expname${k}, ${utf8Length(e.name)}, wasm.wrap${k}, wasm.expparams${k}, wasm.expresults${k}`);
   });
   funcExports.forEach((e, k) => {
     const sig = sigTys(m.funcTypes[e.index]);
@@ -286,7 +286,7 @@ export function compileModule(m: Module, opts: CompileOptions): string {
 
   const globalExports = m.exports.filter((e) => e.kind === 'global');
   rodata.push('align 8', '__wasm_global_exports:', `    dq ${globalExports.length}`);
-  globalExports.forEach((e, k) => rodata.push(`    dq wasm.gexpname${k}, ${globalSym(e.index)}, wasm.gexptype${k}`));
+  globalExports.forEach((e, k) => rodata.push(`    dq wasm.gexpname${k}, ${utf8Length(e.name)}, ${globalSym(e.index)}, wasm.gexptype${k}`));
   globalExports.forEach((e, k) => {
     rodata.push(`wasm.gexpname${k}:`, `    db ${cString(e.name)}`);
     rodata.push(`wasm.gexptype${k}:`, `    db ${cString(typeLetter(m.globalTypes[e.index].type))}`);
@@ -316,6 +316,8 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   return lines.join('\n');
 }
 
+const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
 /** One letter per value type in the export table (ABI.md). */
 function typeLetter(t: number): string {
   return { 0x7f: 'i', 0x7e: 'I', 0x7d: 'f', 0x7c: 'F' }[t] ?? 'r';
@@ -330,7 +332,10 @@ function wrapper(label: string, fn: string, params: Ty[], results: Ty[]): string
   const stack = places.map((p, k) => ({ p, k })).filter((x) => 'stack' in x.p);
   const pad = stack.length & 1;
   if (pad) out.push('    sub rsp, 8');
-  for (let j = stack.length - 1; j >= 0; j--) out.push(`    push qword [rbx + ${8 * stack[j].k}]`);
+  for (let j = stack.length - 1; j >= 0; j--) {
+    if (stack[j].k === params.length) out.push('    lea rax, [r12 + 8]', '    push rax'); // the hidden result buffer
+    else out.push(`    push qword [rbx + ${8 * stack[j].k}]`);
+  }
   places.forEach((p, k) => {
     if (!('reg' in p)) return;
     if (k === params.length) out.push(`    lea ${R64[p.reg]}, [r12 + 8]`);

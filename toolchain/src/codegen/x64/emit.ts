@@ -652,7 +652,11 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
     if (pad) line('sub rsp, 8');
     for (let k = stackArgs.length - 1; k >= 0; k--) {
       const v = stackArgs[k].v;
-      if (!isReg(v)) line(`push qword ${slotAddr(v)}`);
+      if (v === undefined) {
+        // the hidden result buffer (r11: rax may hold call_indirect's descriptor)
+        line(`lea r11, ${bufAddr(0)}`);
+        line('push r11');
+      } else if (!isReg(v)) line(`push qword ${slotAddr(v)}`);
       else if (isXmm(reg(v))) {
         line('sub rsp, 8');
         line(`movsd [rsp], ${xn(reg(v))}`);
