@@ -1,19 +1,22 @@
 // cap.ts — capabilities: CNodes of typed slots, and the derivation tree.
 //
-// A capability is a 32-byte slot: the object's type and index (objects.ts),
-// rights, a badge, and its place in the capability derivation tree (CDT,
-// seL4's "mapping database"). Every slot of every CNode lives in one table,
-// `slots`; CNode c owns slots [c * CNODE_SLOTS, (c + 1) * CNODE_SLOTS), so a
-// slot has a global id and the tree links are plain ids (stored + 1, so
-// that 0 = none and a zeroed table is a table of empty slots).
+// A capability is a 48-byte slot: the object's type and index (objects.ts),
+// rights, a badge, a memory capability's mapping, and its place in the
+// capability derivation tree (CDT, seL4's "mapping database"). Every slot
+// of every CNode lives in one table, `slotTable`; CNode c owns slots
+// [c * CNODE_SLOTS, (c + 1) * CNODE_SLOTS), so a slot has a global id and
+// the tree links are plain ids (stored + 1, so that 0 = none and a zeroed
+// table is a table of empty slots).
 //
-// Derivation: the cap made by objCreate (the original) is a root of the
+// Derivation: the cap made by capCreate (the original) is a root of the
 // tree; copy and mint put the new cap under their source, as its child.
 // Revoke deletes every descendant of a cap (iteratively, deepest first);
 // delete removes one cap and hands its children to its parent; move keeps
 // the cap's place in the tree. An object dies with its last capability
 // (capCount): a thread leaves the run queues, an address space frees its
-// page tables, a memory object frees its frame. A CNode must be empty
+// page tables, a memory object frees its frame. A memory capability can
+// hold one mapping of its frame (mapping.ts); deleting the capability,
+// or revoking it from above, removes that mapping. A CNode must be empty
 // before its last capability can go (NOT_EMPTY): that rule keeps deletion
 // free of recursion (a CNode full of caps to CNodes ...).
 //
@@ -24,14 +27,14 @@
 
 import { KErr } from "./errors";
 import {
-  objAlloc, objFree, objHeader, objValid, objAddr, poolSetup,
+  objAlloc, objFree, objHeader, objValid, objRefValid, objAddr, poolSetup,
   OBJ_NULL, OBJ_THREAD, OBJ_ADDRESS_SPACE, OBJ_ENDPOINT, OBJ_NOTIFICATION, OBJ_REPLY,
   OBJ_MEMORY, OBJ_IRQ_HANDLER, OBJ_IO_PORTS, OBJ_CNODE, OBJ_TYPE_COUNT
 } from "./objects";
 import { tcbInitFields, tcbPoolInit, PRIORITY_LEVELS } from "./tcb";
 import { schedDequeue } from "./sched";
 import { frameAlloc, frameFree } from "./frames";
-import { pagingKernelPml4, vspaceCreate, vspaceFree, PTE_ADDR } from "./paging";
+import { pagingKernelPml4, vspaceCreate, vspaceFree, vmUnmap, PTE_ADDR } from "./paging";
 import { phys_write64, read_cr3 } from "./x86";
 import { PAGE_SIZE } from "./memlayout";
 
@@ -57,12 +60,11 @@ export const MAX_NOTIFICATIONS: u32 = 512;
 export const MAX_REPLIES: u32 = 256;
 export const MAX_MEMORY_OBJECTS: u32 = 1024;
 
-// An address space: its PML4. A memory object: one frame, and how many
-// mappings it has (paging calls will count them; a mapped frame stays).
+// An address space: its PML4. A memory object: one frame.
 @unmanaged class SmallObj {
   live: u32; capCount: u32; nextFree: i32; generation: u32;
   phys: u64;     // address space: PML4; memory object: the frame
-  word: u64;     // memory object: mapping count; notification: the bit word
+  word: u64;     // notification: the bit word (IPC milestone)
 }
 
 @unmanaged export class Slot {
@@ -75,8 +77,12 @@ export const MAX_MEMORY_OBJECTS: u32 = 1024;
   firstChild: u32;
   nextSibling: u32;
   prevSibling: u32;
+  // Memory capabilities: where this capability maps its frame (mapping.ts).
+  mapSpace: u32; // address-space object index + 1, 0 = not mapped
+  mapGen: u32;   // that address space's generation (stale = unmapped)
+  mapVa: u64;
 }
-const SLOT_SIZE: u32 = 32;
+const SLOT_SIZE: u32 = 48;
 
 const slotTable = memory.data(<i32>(SLOT_COUNT * SLOT_SIZE), 8);
 const cnodePool = memory.data(<i32>(MAX_CNODES * 16), 8);
@@ -148,7 +154,7 @@ function unlinkFromSiblings(id: u32): void {
 // last, may the object be destroyed?
 function checkLastCap(id: u32): KErr {
   const s = slot(id);
-  if (s.type != <u8>OBJ_CNODE && s.type != <u8>OBJ_MEMORY && s.type != <u8>OBJ_ADDRESS_SPACE) return KErr.OK;
+  if (s.type != <u8>OBJ_CNODE && s.type != <u8>OBJ_ADDRESS_SPACE) return KErr.OK;
   const h = objHeader(s.type, s.obj);
   if (h.capCount != 1) return KErr.OK;
   if (s.type == <u8>OBJ_CNODE) {
@@ -160,8 +166,6 @@ function checkLastCap(id: u32): KErr {
   } else if (s.type == <u8>OBJ_ADDRESS_SPACE) {
     const pml4 = smallObj(OBJ_ADDRESS_SPACE, s.obj).phys;
     if (pml4 == pagingKernelPml4() || (read_cr3() & PTE_ADDR) == pml4) return KErr.BUSY; // live
-  } else if (smallObj(OBJ_MEMORY, s.obj).word != 0) {
-    return KErr.BUSY; // still mapped somewhere
   }
   return KErr.OK;
 }
@@ -185,7 +189,8 @@ function release(type: u32, obj: u32): void {
 }
 
 // Delete the capability in slot `id` (perform: checkLastCap passed). Its
-// children move up to its parent, in its place among the siblings.
+// children move up to its parent (or become roots), so that revoking an
+// ancestor still reaches them.
 function deleteSlot(id: u32): void {
   const s = slot(id);
   unlinkFromSiblings(id);
@@ -201,6 +206,7 @@ function deleteSlot(id: u32): void {
     c = next;
   }
   s.firstChild = 0;
+  if (s.type == <u8>OBJ_MEMORY) slotUnmap(id);
   const type: u32 = s.type, obj = s.obj;
   s.type = <u8>OBJ_NULL;
   s.rights = 0;
@@ -223,14 +229,16 @@ export function capCheckCreate(type: u32, dstCnode: u32, dstIndex: u32, param: u
   if (type == OBJ_IRQ_HANDLER && param >= 256) return KErr.INVALID_ARGUMENT;
   if (type == OBJ_IO_PORTS) {
     const first = param & 0xFFFF, count = param >> 16;
-    if (count == 0 || count > 0x10000 || first + count > 0x10000) return KErr.INVALID_ARGUMENT;
+    // count < 2^16 so that first | count << 16 fits the slot's u32.
+    if (count == 0 || count > 0xFFFF || first + count > 0x10000) return KErr.INVALID_ARGUMENT;
   }
   return KErr.OK;
 }
 
 // Make a new object of `type` and put its original capability (all
 // rights, no badge, a root of the derivation tree) in (dstCnode, dstIndex).
-// `param`: thread priority; IRQ number; I/O ports first | count << 16.
+// `param`: thread priority; IRQ number; I/O ports first | count << 16
+// (count 1 .. 65535).
 // The initial process gets its capabilities this way; later, untyped-like
 // memory accounting can sit in front of it.
 export function capCreate(type: u32, dstCnode: u32, dstIndex: u32, param: u64): KErr {
@@ -267,6 +275,9 @@ export function capCreate(type: u32, dstCnode: u32, dstIndex: u32, param: u64): 
   s.firstChild = 0;
   s.nextSibling = 0;
   s.prevSibling = 0;
+  s.mapSpace = 0;
+  s.mapGen = 0;
+  s.mapVa = 0;
   createdObj = <i32>obj;
   return KErr.OK;
 }
@@ -318,6 +329,9 @@ function derive(src: u32, dst: u32, rights: u32, badge: u64): void {
   d.obj = s.obj;
   d.badge = badge != 0 ? badge : s.badge;
   d.firstChild = 0;
+  d.mapSpace = 0;
+  d.mapGen = 0;
+  d.mapVa = 0;
   linkChild(src, dst);
   if (s.type != <u8>OBJ_IRQ_HANDLER && s.type != <u8>OBJ_IO_PORTS) objHeader(s.type, s.obj).capCount++;
 }
@@ -360,11 +374,14 @@ export function capMove(srcCnode: u32, srcIndex: u32, dstCnode: u32, dstIndex: u
   d.firstChild = s.firstChild;
   d.nextSibling = s.nextSibling;
   d.prevSibling = s.prevSibling;
+  d.mapSpace = s.mapSpace;
+  d.mapGen = s.mapGen;
+  d.mapVa = s.mapVa;
   // Point the neighbours at the new place.
   if (s.prevSibling != 0) slot(deref(s.prevSibling)).nextSibling = ref(<u32>dst);
   else if (s.parent != 0) slot(deref(s.parent)).firstChild = ref(<u32>dst);
   if (s.nextSibling != 0) slot(deref(s.nextSibling)).prevSibling = ref(<u32>dst);
-  
+  for (let c = s.firstChild; c != 0; c = slot(deref(c)).nextSibling) slot(deref(c)).parent = ref(<u32>dst);
   s.type = <u8>OBJ_NULL;
   s.rights = 0;
   s.obj = 0;
@@ -373,6 +390,9 @@ export function capMove(srcCnode: u32, srcIndex: u32, dstCnode: u32, dstIndex: u
   s.firstChild = 0;
   s.nextSibling = 0;
   s.prevSibling = 0;
+  s.mapSpace = 0;
+  s.mapGen = 0;
+  s.mapVa = 0;
   return KErr.OK;
 }
 
@@ -431,4 +451,34 @@ export function capDescendants(id: u32): u32 {
 // The physical address an address-space or memory object holds.
 export function objPhys(type: u32, obj: u32): u64 {
   return smallObj(type, obj).phys;
+}
+
+// The second word of an address-space / memory-object / notification record.
+export function objWord(type: u32, obj: u32): u64 {
+  return smallObj(type, obj).word;
+}
+export function objSetWord(type: u32, obj: u32, value: u64): void {
+  smallObj(type, obj).word = value;
+}
+
+// --- mappings held by memory capabilities ---------------------------------------------
+
+// The address space slot `id` (a memory capability) maps its frame in, or
+// -1: never mapped, or that address space is gone (its tables went with it).
+export function slotMappedSpace(id: u32): i32 {
+  const s = slot(id);
+  if (s.type != <u8>OBJ_MEMORY || s.mapSpace == 0) return -1;
+  const space = s.mapSpace - 1;
+  if (!objRefValid(OBJ_ADDRESS_SPACE, space, s.mapGen)) return -1;
+  return <i32>space;
+}
+
+// Remove the mapping slot `id` holds, if it still exists, and forget it.
+export function slotUnmap(id: u32): void {
+  const s = slot(id);
+  const space = slotMappedSpace(id);
+  if (space >= 0) vmUnmap(smallObj(OBJ_ADDRESS_SPACE, <u32>space).phys, s.mapVa);
+  s.mapSpace = 0;
+  s.mapGen = 0;
+  s.mapVa = 0;
 }

@@ -24,6 +24,7 @@ import {
   mbRegionCount, mbTotalSize, memRegion, MEM_USABLE
 } from "./multiboot2";
 import { KErr } from "./errors";
+import { print, printDec, printHex, println, printSize } from "./print";
 
 const FRAME_COUNT: u64 = DIRECT_MAP_SIZE / PAGE_SIZE;     // 1 Mi frames
 const WORDS: u32 = <u32>(FRAME_COUNT / 64);               // 16 Ki u64 words
@@ -162,4 +163,23 @@ export function frameFree(phys: u64): KErr {
 // Is the frame at `phys` free now? (For tests and assertions.)
 export function frameIsFree(phys: u64): bool {
   return phys < DIRECT_MAP_SIZE && bit(freeBits, phys / PAGE_SIZE);
+}
+
+// kernel image: 0x00100000 - 0x01170000 (16.4 MiB, from the ELF sections)
+// frames: N free of M (X MiB free)
+export function framesPrint(): void {
+  print("kernel image: ");
+  printHex(imageStart, 8);
+  print(" - ");
+  printHex(imageEnd, 8);
+  print(" (");
+  printSize(imageEnd - imageStart);
+  println(imageFromElf ? ", from the ELF sections)" : ", assumed: no ELF sections tag)");
+  print("frames: ");
+  printDec(framesFree);
+  print(" free of ");
+  printDec(framesTotal);
+  print(" (");
+  printDec((framesFree * PAGE_SIZE) >> 20);
+  println(" MiB free)");
 }

@@ -3,11 +3,18 @@
 // boot/ has switched to 64-bit long mode, mapped the kernel in the higher
 // half and physical memory 0..4 GiB at DIRECT_MAP_BASE, set up COM1,
 // called __wasm_init (data segments, globals, start function) and now calls
-// kmain with the physical address of the multiboot2 boot information.
+// kmain with the physical address of the multiboot2 boot information and
+// the time stamp counter read at the kernel's first instruction (_start).
 // Interrupts are disabled and stay disabled for now.
+//
+// kmain reads the boot information, then sets up memory (frames.ts, the
+// kernel's own page tables in kvspace.ts, SMEP/SMAP in protect.ts) and
+// the empty kernel object pools and run queues (cap.ts, sched.ts). With
+// no threads to run yet, it halts.
 
 import { KERNEL_DESCRIPTION, KERNEL_NAME, KERNEL_VERSION } from "./version";
-import { print, println } from "./print";
+import { print, printDec, printHex, println } from "./print";
+import { rdtsc } from "./x86";
 import { cpuIdentify, cpuPrint } from "./cpu";
 import { mb2Parse, mbCmdline } from "./multiboot2";
 import { bootInfoPrint, bootInfoPrintError } from "./bootinfo";
@@ -15,9 +22,17 @@ import { strData, strLen } from "./strpool";
 import { cmdlineInit } from "./cmdline";
 import { runTestMode } from "./testmode";
 import { halt, panic } from "./panic";
+import { framesInit, framesPrint, imageStart } from "./frames";
+import { pagingInit } from "./paging";
+import { kvspaceBuild, kvspaceError } from "./kvspace";
+import { protectEnable, protectPrint } from "./protect";
+import { objectsInit } from "./cap";
+import { schedInit } from "./sched";
 
-export function kmain(mbInfoPhys: u32): void {
+export function kmain(mbInfoPhys: u32, entryTsc: u64): void {
+  const bannerTsc = rdtsc();
   printBanner();                         // "tsos <version> — ..."
+  printBootTicks(entryTsc, bannerTsc);   // for `make bench`
   cpuIdentify();                         // vendor, brand and feature bits
   cpuPrint();
   const ok = mb2Parse(<u64>mbInfoPhys);  // copy what GRUB told us into the kernel
@@ -27,6 +42,14 @@ export function kmain(mbInfoPhys: u32): void {
     panic("bad multiboot2 boot information");
   }
   cmdlineInit(strData(mbCmdline), strLen(mbCmdline)); // key=value words
+  framesInit();                          // free RAM minus image, modules, boot info
+  framesPrint();
+  pagingInit(0);                         // the boot page tables, for now
+  kernelAddressSpace();                  // our own page tables, then CR3
+  protectEnable();                       // SMEP and SMAP when the CPU has them
+  protectPrint();
+  objectsInit();                         // empty object pools and CNodes
+  schedInit();                           // empty run queues
   runTestMode();                         // test=<mode> from the QEMU suite
   println("boot complete");
   halt();                                // nothing to run yet: hlt for ever
@@ -38,4 +61,27 @@ function printBanner(): void {
   print(KERNEL_VERSION);
   print(" — ");
   println(KERNEL_DESCRIPTION);
+}
+
+// "address space: kernel PML4 at 0x..." once CR3 holds tables built by
+// paging.ts; on failure the boot tables stay and the reason is printed.
+function kernelAddressSpace(): void {
+  const pml4 = kvspaceBuild(imageStart);
+  print("address space: ");
+  if (pml4 == 0) {
+    print("kept the boot page tables: ");
+    println(kvspaceError);
+    return;
+  }
+  print("kernel PML4 at ");
+  printHex(pml4, 8);
+  println(", direct map rebuilt (2 MiB pages, NX), image shared with boot/");
+}
+
+// "boot: N TSC ticks from kernel entry to banner": under QEMU -icount
+// shift=0 the TSC counts guest instructions (tests/bench/boot.ts reads it).
+function printBootTicks(entryTsc: u64, bannerTsc: u64): void {
+  print("boot: ");
+  printDec(bannerTsc >= entryTsc ? bannerTsc - entryTsc : 0);
+  println(" TSC ticks from kernel entry to banner");
 }

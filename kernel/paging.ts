@@ -8,11 +8,18 @@
 // address space: vspaceCreate() copies those 256 entries from the kernel's
 // own PML4 (pagingInit), so they point at the same lower-level tables.
 //
-// Mappings are 4 KiB pages with three rights: MAP_USER (ring 3 may touch
-// it: only in the lower half; kernel mappings only in the upper half),
-// MAP_WRITE, MAP_EXEC. A page without MAP_EXEC gets NX; a page with both
+// Mappings are 4 KiB pages (2 MiB ones for the kernel's direct map) with
+// three rights: MAP_USER (ring 3 may touch it: only in the lower half;
+// kernel mappings only in the upper half), MAP_WRITE, MAP_EXEC. A page without MAP_EXEC gets NX; a page with both
 // MAP_WRITE and MAP_EXEC is refused (W^X). Intermediate tables are
 // present + writable (+ user in the lower half): the leaf decides.
+//
+// Kernel-half mappings belong in the kernel's PML4, and only under PML4
+// entries that already exist there (the direct map, the image), so that
+// every address space sees them. A kernel-half mapping made in another
+// address space, or under a new kernel PML4 entry after address spaces
+// were created, is private to that space and its tables are not freed
+// by vspaceFree. (Pre-allocating all 256 kernel PDPTs would lift this.)
 //
 // Each operation checks its arguments first (vmCheck*) and only then
 // changes tables, so a refused call changes nothing. vmMap may leave empty
@@ -44,6 +51,7 @@ const MAP_ALL: u32 = MAP_WRITE | MAP_EXEC | MAP_USER;
 // Lower half: 0 .. USER_TOP; upper half: KERNEL_HALF .. 2^64.
 export const USER_TOP: u64 = 0x0000_8000_0000_0000;
 export const KERNEL_HALF: u64 = 0xFFFF_8000_0000_0000;
+export const LARGE_PAGE_SIZE: u64 = 0x20_0000;
 // Physical addresses have at most 52 bits.
 const PHYS_LIMIT: u64 = <u64>1 << 52;
 
@@ -77,7 +85,7 @@ function zeroFrame(phys: u64): void {
 }
 
 // A zeroed frame for a page table, or 0.
-function tableAlloc(): u64 {
+export function tableAlloc(): u64 {
   const t = frameAlloc();
   if (t != 0) zeroFrame(t);
   return t;
@@ -124,10 +132,23 @@ export function leafEntry(pa: u64, rights: u32): u64 {
 export function vmMap(pml4: u64, va: u64, pa: u64, rights: u32): KErr {
   const err = vmCheckMap(va, pa, rights);
   if (err != KErr.OK) return err;
-  const user = (rights & MAP_USER) != 0;
+  return mapAt(pml4, va, leafEntry(pa, rights), (rights & MAP_USER) != 0, 0);
+}
+
+// Map a 2 MiB page (the kernel's direct map): same rules, 2 MiB alignment.
+export function vmMapLarge(pml4: u64, va: u64, pa: u64, rights: u32): KErr {
+  const err = vmCheckMap(va, pa, rights);
+  if (err != KErr.OK) return err;
+  if ((va & (LARGE_PAGE_SIZE - 1)) != 0 || (pa & (LARGE_PAGE_SIZE - 1)) != 0) return KErr.BAD_ADDRESS;
+  return mapAt(pml4, va, leafEntry(pa, rights) | PTE_LARGE, (rights & MAP_USER) != 0, 1);
+}
+
+// Perform: walk down to level `leafLevel` (0: PT, 1: PD), making the
+// missing tables, and store `entry` there if the place is free.
+function mapAt(pml4: u64, va: u64, entry: u64, user: bool, leafLevel: u32): KErr {
   const inner = PTE_PRESENT | PTE_WRITABLE | (user ? PTE_USER : 0);
   let table = pml4;
-  for (let level: u32 = 3; level > 0; level--) {
+  for (let level: u32 = 3; level > leafLevel; level--) {
     const ea = entryAddr(table, index(va, level));
     const e = phys_read64(ea);
     if ((e & PTE_PRESENT) == 0) {
@@ -140,9 +161,9 @@ export function vmMap(pml4: u64, va: u64, pa: u64, rights: u32): KErr {
       table = e & PTE_ADDR;
     }
   }
-  const leaf = entryAddr(table, index(va, 0));
+  const leaf = entryAddr(table, index(va, leafLevel));
   if (phys_read64(leaf) & PTE_PRESENT) return KErr.ALREADY_MAPPED;
-  phys_write64(leaf, leafEntry(pa, rights));
+  phys_write64(leaf, entry);
   return KErr.OK;
 }
 

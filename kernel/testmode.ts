@@ -11,8 +11,9 @@ import { phys_read64 } from "./x86";
 import { DIRECT_MAP_SIZE } from "./memlayout";
 import { print, printBytes, printHex, println } from "./print";
 import { panic } from "./panic";
+import { testCore } from "./selftest";
 
-const KNOWN_MODES = "fault";
+const KNOWN_MODES = "fault core";
 
 // The first physical address the boot stub's direct map does not cover.
 export const FAULT_TEST_ADDRESS: u64 = DIRECT_MAP_SIZE;
@@ -22,6 +23,10 @@ export function runTestMode(): void {
   if (!cmdlineFind("test")) return;
   if (argValueIs("fault")) {
     testFault();
+    return;
+  }
+  if (argValueIs("core")) {
+    testCore();                // selftest.ts
     return;
   }
   print("test=");

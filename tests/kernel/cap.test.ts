@@ -47,6 +47,8 @@ describe("creating objects", () => {
     expect(ex.capCreate(T.OBJ_THREAD, root, 1, 256n)).toBe(E.INVALID_ARGUMENT);
     expect(ex.capCreate(T.OBJ_IRQ_HANDLER, root, 1, 256n)).toBe(E.INVALID_ARGUMENT);
     expect(ex.capCreate(T.OBJ_IO_PORTS, root, 1, 0xfff0n | (0x20n << 16n))).toBe(E.INVALID_ARGUMENT);
+    expect(ex.capCreate(T.OBJ_IO_PORTS, root, 1, 0x10000n << 16n)).toBe(E.INVALID_ARGUMENT); // all 65536: does not fit
+    expect(ex.capCreate(T.OBJ_IO_PORTS, root, 1, 0n)).toBe(E.INVALID_ARGUMENT);                // no ports
     expect(ex.capCreate(T.OBJ_IO_PORTS, root, 1, 0x3f8n | (8n << 16n))).toBe(E.OK);
     expect(ex.slotObj(ex.slotId(root, 1))).toBe(0x3f8 | (8 << 16));
   });

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileKernelWasm } from "./compile";
 import { Machine } from "./machine";
-import { Mb2Builder, QEMU_128M_MAP, typicalBootInfo } from "./mb2";
+import { KERNEL_SECTIONS, Mb2Builder, QEMU_128M_MAP, typicalBootInfo } from "./mb2";
 
 let kernel: Uint8Array;
 beforeAll(async () => { kernel = await compileKernelWasm("kernel/main.ts"); }, 60_000);
@@ -16,13 +16,15 @@ async function boot(mbi: Uint8Array, at = 0x10000) {
   const m = new Machine();
   const instance = await m.load(kernel);
   m.place(at, mbi);
-  const kmain = instance.exports.kmain as (p: number) => void;
-  const result = m.run(() => kmain(at));
+  const kmain = instance.exports.kmain as (p: number, tsc: bigint) => void;
+  m.tsc = 1250n; // boot/ read 1000 at _start; kmain's first rdtsc reads 1250
+  const result = m.run(() => kmain(at, 1000n));
   return { m, result, out: m.output };
 }
 
 const TYPICAL_LOG = [
   "tsos 0.1.0 — TypeScript microkernel for x86-64",
+  "boot: 250 TSC ticks from kernel entry to banner",
   "cpu vendor: TsosSimCPU!!",
   "cpu brand: Simulated CPU for tests",
   "cpu features: tsc apic pge x2apic hypervisor smep smap syscall nx lm",
@@ -42,6 +44,12 @@ const TYPICAL_LOG = [
   '  start 0x0010f000 end 0x00112a3c size 0x3a3c (14.5 KiB) "kernel.sym"',
   "framebuffer: none",
   "ACPI RSDP: v1 (tag 14), revision 0, copy at 0x00010110",
+  // No ELF sections tag: the largest possible image is kept out, which on
+  // a 128 MiB machine leaves nothing (GRUB always passes the tag).
+  "kernel image: 0x00100000 - 0x08100000 (128 MiB, assumed: no ELF sections tag)",
+  "frames: 0 free of 32639 (0 MiB free)",
+  "address space: kept the boot page tables: no frame for the PML4",
+  "protections: nx smep smap",
 ];
 
 describe("kmain", () => {
@@ -83,7 +91,7 @@ describe("kmain", () => {
     expect(result.how).toBe("exit");
     expect(m.exitCode).toBe(0x11);
     expect(out.endsWith(
-      "test=nosuchmode: unknown test mode (known: fault)\n" +
+      "test=nosuchmode: unknown test mode (known: fault core)\n" +
       "PANIC: unknown test mode\n")).toBe(true);
   });
 
@@ -101,7 +109,7 @@ describe("kmain", () => {
   it("a null boot information pointer is a panic, not a crash", async () => {
     const m = new Machine();
     const instance = await m.load(kernel);
-    const result = m.run(() => (instance.exports.kmain as (p: number) => void)(0));
+    const result = m.run(() => (instance.exports.kmain as (p: number, tsc: bigint) => void)(0, 0n));
     expect(result.how).toBe("exit");
     expect(m.output).toContain("multiboot2: boot information address is 0\nPANIC: bad multiboot2 boot information\n");
   });
@@ -112,5 +120,84 @@ describe("kmain", () => {
     expect(result.how).toBe("halted");
     expect(out).toContain("boot information: 0xfffff000, 304 bytes");
     expect(out).toContain("boot complete\n");
+  });
+});
+
+// The boot stub's page tables as paging32.asm builds them, in simulated
+// memory: PML4 at 0x1000; direct map PML4[256] -> PDPT 0x2000 -> 4 PDs at
+// 0x3000.. (2 MiB pages, NX); kernel window PML4[511] -> PDPT 0x7000 ->
+// PDPT[510] -> PD 0x8000 -> one PT at 0x9000 mapping the first 2 MiB of
+// the image.
+function bootPageTables(m: Machine): void {
+  const P = 1n, W = 2n, PS = 0x80n, NX = 1n << 63n;
+  const table = (at: number, fill: (t: DataView) => void) => {
+    const t = new DataView(new ArrayBuffer(4096));
+    fill(t);
+    m.place(at, new Uint8Array(t.buffer));
+  };
+  table(0x1000, (t) => { t.setBigUint64(256 * 8, 0x2000n | P | W, true); t.setBigUint64(511 * 8, 0x7000n | P | W, true); });
+  table(0x2000, (t) => { for (let i = 0; i < 4; i++) t.setBigUint64(i * 8, BigInt(0x3000 + i * 0x1000) | P | W, true); });
+  for (let d = 0; d < 4; d++) {
+    table(0x3000 + d * 0x1000, (t) => {
+      for (let i = 0; i < 512; i++) t.setBigUint64(i * 8, (BigInt(d * 512 + i) << 21n) | P | W | PS | NX, true);
+    });
+  }
+  table(0x7000, (t) => t.setBigUint64(510 * 8, 0x8000n | P | W, true));
+  table(0x8000, (t) => t.setBigUint64(0, 0x9000n | P | W, true));
+  table(0x9000, (t) => { for (let i = 256; i < 512; i++) t.setBigUint64(i * 8, (BigInt(i) << 12n) | P, true); });
+}
+
+describe("kmain, memory set-up", () => {
+  it("with GRUB's ELF sections: frames, its own page tables in CR3, protections", async () => {
+    const m = new Machine();
+    const instance = await m.load(kernel);
+    m.addRam(0x100000, 0x7ee0000);
+    bootPageTables(m);
+    const mbi = new Mb2Builder().cmdline("").loaderName("GRUB").module(0x117d000, 0x11878ca, "kernel.sym")
+      .mmap(QEMU_128M_MAP).elfSections(KERNEL_SECTIONS).loadBase(0x100000).end().build();
+    m.place(0x10000, mbi);
+    const result = m.run(() => (instance.exports.kmain as (p: number, tsc: bigint) => void)(0x10000, 0n));
+    expect(result.how).toBe("halted");
+    const out = m.output;
+    expect(out).toContain("kernel image: 0x00100000 - 0x01170000 (16.4 MiB, from the ELF sections)\n");
+    // 0x100000..0x7fe0000 usable, minus the image (4208 frames) and the module (11)
+    expect(out).toContain(`frames: ${0x7ee0 - 0x1070 - 11} free of ${0x9f + 0x7ee0} (`);
+    expect(out).toMatch(/address space: kernel PML4 at 0x01170000, direct map rebuilt \(2 MiB pages, NX\), image shared with boot\/\n/);
+    expect(m.cr3).toBe(0x1170000n);
+    expect(out).toContain("protections: nx smep smap\n");
+    expect(m.cr4 & (3n << 20n)).toBe(3n << 20n);
+    expect(out.endsWith("boot complete\n")).toBe(true);
+  });
+});
+
+describe("kmain, kernel address space checks", () => {
+  it("keeps the boot page tables, and gives the frames back, when the new tables would differ", async () => {
+    const m = new Machine();
+    const instance = await m.load(kernel);
+    m.addRam(0x100000, 0x7ee0000);
+    bootPageTables(m);
+    // Boot's direct map without NX for its very first 2 MiB: ours has NX.
+    m.place(0x3000, new Uint8Array([0x83, 0, 0, 0, 0, 0, 0, 0]));
+    const mbi = new Mb2Builder().loaderName("GRUB").mmap(QEMU_128M_MAP).elfSections(KERNEL_SECTIONS).end().build();
+    m.place(0x10000, mbi);
+    const result = m.run(() => (instance.exports.kmain as (p: number, tsc: bigint) => void)(0x10000, 0n));
+    expect(result.how).toBe("halted");
+    expect(m.output).toContain("address space: kept the boot page tables: the new direct map differs from the boot one\n");
+    expect(m.cr3).toBe(0x1000n);
+    expect(m.output.endsWith("boot complete\n")).toBe(true);
+  });
+});
+
+describe("kmain, test=core", () => {
+  it("runs the core self-test on simulated memory, as QEMU runs it natively", async () => {
+    const m = new Machine();
+    const instance = await m.load(kernel);
+    m.addRam(0x100000, 0x7ee0000);
+    bootPageTables(m);
+    const mbi = new Mb2Builder().cmdline("test=core").loaderName("GRUB").mmap(QEMU_128M_MAP).elfSections(KERNEL_SECTIONS).end().build();
+    m.place(0x10000, mbi);
+    const result = m.run(() => (instance.exports.kmain as (p: number, tsc: bigint) => void)(0x10000, 0n));
+    expect(result.how).toBe("halted");
+    expect(m.output).toMatch(/\ntest=core: \d+ checks passed\nboot complete\n$/);
   });
 });

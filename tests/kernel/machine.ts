@@ -92,6 +92,10 @@ export class Machine {
     return this.pages.has(Number(BigInt(phys) >> 12n));
   }
 
+  // The time stamp counter: each rdtsc returns tsc, then adds tscStep.
+  tsc = 0n;
+  tscStep = 250n;
+
   // Control registers the kernel may write (read_cr0 stays fixed).
   cr3 = 0x1000n;
   cr4 = 0x20n;
@@ -177,7 +181,7 @@ export class Machine {
       },
       inw: () => { this.spend("port reads"); return 0xffff; },
       inl: () => { this.spend("port reads"); return -1; },
-      rdtsc: () => 0n,
+      rdtsc: () => { const t = this.tsc; this.tsc += this.tscStep; return t; },
       hlt: () => { throw new Halted(); },
       cli: () => {},
       sti: () => {},
@@ -212,7 +216,8 @@ export class Machine {
 
   // Instantiate a kernel Wasm module on this machine (runs its start function).
   async load(binary: Uint8Array): Promise<WebAssembly.Instance> {
-    const { instance } = await WebAssembly.instantiate(binary, { x86: this.imports() });
+    const module = await WebAssembly.compile(binary as Uint8Array<ArrayBuffer>);
+    const instance = await WebAssembly.instantiate(module, { x86: this.imports() } as WebAssembly.Imports);
     this.memory = instance.exports.memory as WebAssembly.Memory;
     return instance;
   }

@@ -75,7 +75,7 @@ describe("kernel Wasm", () => {
   });
 
   it("keeps a name section with the TypeScript function names", () => {
-    const mod = new WebAssembly.Module(kernel);
+    const mod = new WebAssembly.Module(kernel as Uint8Array<ArrayBuffer>);
     const sections = WebAssembly.Module.customSections(mod, "name");
     expect(sections.length).toBe(1);
     const names = Buffer.from(sections[0]).toString("latin1");
@@ -85,9 +85,14 @@ describe("kernel Wasm", () => {
     expect(names).not.toMatch(/__alloc|__new/);
   });
 
-  it("exports kmain(i32) and a memory of 1 to 256 pages", () => {
-    const mod = new WebAssembly.Module(kernel);
+  it("exports kmain(i32) and a memory that fits boot/'s 256-page reservation", () => {
+    const mod = new WebAssembly.Module(kernel as Uint8Array<ArrayBuffer>);
     expect(WebAssembly.Module.exports(mod)).toEqual(expect.arrayContaining([{ name: "kmain", kind: "function" }]));
-    expect(readWasm(kernel).memory).toEqual({ min: 1, max: 256 });
+    // The static pools (frame bitmaps, kernel objects, CNode slots) are in
+    // the initial memory, which boot/ maps up front: keep it small.
+    const mem = readWasm(kernel).memory!;
+    expect(mem.max).toBe(256);
+    expect(mem.min).toBeGreaterThanOrEqual(1);
+    expect(mem.min).toBeLessThanOrEqual(32);
   });
 });

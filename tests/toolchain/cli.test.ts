@@ -53,14 +53,14 @@ describe('wasmc', () => {
     expect(existsSync(join(dir, 'invalid.asm'))).toBe(false);
   });
 
-  it('names an unsupported operation and its function', async () => {
-    const wasm = await wat2wasm('(module (func $f (export "f") (param f32) (result f32) (f32.sqrt (local.get 0))))');
-    writeFileSync(join(dir, 'float.wasm'), wasm);
-    const r = wasmc([join(dir, 'float.wasm'), '-o', join(dir, 'float.asm')]);
+  it('names an unsupported feature and its function', async () => {
+    const wasm = await wat2wasm('(module (import "x86" "hlt" (func $hlt)) (elem declare func $hlt) (func $f (export "f") (drop (ref.func $hlt))))');
+    writeFileSync(join(dir, 'reffunc.wasm'), wasm);
+    const r = wasmc([join(dir, 'reffunc.wasm'), '--target=kernel', '-o', join(dir, 'reffunc.asm')]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/'f'/);
-    expect(r.stderr).toMatch(/not supported/);
-    expect(existsSync(join(dir, 'float.asm'))).toBe(false);
+    expect(r.stderr).toMatch(/at byte 0x[0-9a-f]+ in function 'f'/);
+    expect(r.stderr).toMatch(/x86\.hlt is not supported/);
+    expect(existsSync(join(dir, 'reffunc.asm'))).toBe(false);
   });
 
   it('accepts x86 intrinsics only for the kernel target', async () => {

@@ -13,9 +13,21 @@
 //   call x<name as hex of its UTF-8 bytes> <arg as hex of its 64 raw bits>...
 //                 -> "ok <result as hex>..." | "trap <message>" | "error <message>"
 //   get x<name as hex>  (an exported global) -> "ok <value as hex>" | "error <message>"
+//   time x<name> <args>...  like call, timed: "ok <nanoseconds, decimal> <result as hex>..."
+//
+// An executable may hold several modules linked together (the spec runner
+// does this for modules that import from each other): then the link table
+// __wasm_modules lists them, nothing is instantiated at start ("ready" comes
+// at once), and two more requests exist:
+//   inst <k> [<pages>]  instantiate module k and make it current; with
+//              <pages>, first check that memory has at least that many
+//              pages (an imported memory's minimum)
+//              -> "ok" | "trap <message>" | "unlinkable"
+//   use <k>    make module k current (calls and gets go to it) -> "ok"
 //
 // It also provides the `spectest` module that the official test suite
-// imports from: no-op print functions, four globals and a funcref table.
+// imports from: no-op print functions, four globals, a funcref table, and a
+// memory (1 page, at most 2) for modules that import one.
 // Calls run on a worker thread with its own stack and guard page, so that
 // unbounded recursion is reported as a trap ("call stack exhausted").
 
@@ -29,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef void (*wrapper_fn)(uint64_t *args, uint64_t *results);
@@ -59,9 +72,28 @@ extern uint64_t __wasm_memory_pages;
 extern uint64_t __wasm_memory_max_pages;
 extern const char *__wasm_trap_names[];
 extern uint64_t __wasm_trap_count;
-extern struct export_table __wasm_exports;
-extern struct global_export_table __wasm_global_exports;
-extern void __wasm_init(void);
+struct module_entry {
+  void (*init)(void);
+  const struct export_table *exports;
+  const struct global_export_table *globals;
+};
+struct module_table {
+  uint64_t count;
+  struct module_entry m[];
+};
+
+/* A single-module executable defines the first three, a linked one the last. */
+extern struct export_table __wasm_exports __attribute__((weak));
+extern struct global_export_table __wasm_global_exports __attribute__((weak));
+extern void __wasm_init(void) __attribute__((weak));
+extern const struct module_table __wasm_modules __attribute__((weak));
+static const struct export_table *cur_exports;
+static const struct global_export_table *cur_globals;
+
+/* The environment's memory, for modules that import theirs (spectest.memory);
+ * a module that defines its memory overrides these. */
+uint64_t __wasm_memory_pages __attribute__((weak)) = 1;
+uint64_t __wasm_memory_max_pages __attribute__((weak)) = 2;
 
 /* The spectest module (names as wasmc spells imports: wasm_import_<module>_<name>). */
 void wasm_import_spectest_print(void) {}
@@ -142,16 +174,23 @@ static int unhex(char *s) {
 }
 
 static const struct export_entry *find_export(const char *name, int len) {
-  for (uint64_t i = 0; i < __wasm_exports.count; i++) {
-    const struct export_entry *e = &__wasm_exports.e[i];
+  for (uint64_t i = 0; i < cur_exports->count; i++) {
+    const struct export_entry *e = &cur_exports->e[i];
     if (e->name_len == (uint64_t)len && memcmp(e->name, name, (size_t)len) == 0) return e;
   }
   return NULL;
 }
 
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 static void run_call(char *line) {
+  int timed = line[0] == 't';
   char *save = NULL;
-  strtok_r(line, " \n", &save); /* "call" */
+  strtok_r(line, " \n", &save); /* "call" or "time" */
   char *name = strtok_r(NULL, " \n", &save);
   int len;
   if (!name || name[0] != 'x' || (len = unhex(++name)) < 0) {
@@ -179,9 +218,12 @@ static void run_call(char *line) {
     return;
   }
   in_wasm = 1;
+  uint64_t t0 = now_ns();
   e->wrap(args, results);
+  uint64_t t1 = now_ns();
   in_wasm = 0;
   printf("ok");
+  if (timed) printf(" %llu", (unsigned long long)(t1 - t0));
   size_t nres = strlen(e->results);
   for (size_t i = 0; i < nres; i++) {
     uint64_t v = results[i];
@@ -200,8 +242,8 @@ static void run_get(char *line) {
     printf("error bad global name\n");
     return;
   }
-  for (uint64_t i = 0; i < __wasm_global_exports.count; i++) {
-    const struct global_export *g = &__wasm_global_exports.e[i];
+  for (uint64_t i = 0; i < cur_globals->count; i++) {
+    const struct global_export *g = &cur_globals->e[i];
     if (g->name_len != (uint64_t)len || memcmp(g->name, name, (size_t)len) != 0) continue;
     uint64_t v = *g->addr;
     if (g->type[0] == 'i' || g->type[0] == 'f') v &= 0xffffffffULL;
@@ -209,6 +251,36 @@ static void run_get(char *line) {
     return;
   }
   printf("error no such global\n");
+}
+
+static void run_module(char *line) {
+  char *end;
+  uint64_t k = strtoull(strchr(line, ' ') + 1, &end, 10);
+  uint64_t need = strtoull(end, NULL, 10);
+  if (&__wasm_modules == NULL || k >= __wasm_modules.count) {
+    printf("error no such module\n");
+    return;
+  }
+  const struct module_entry *m = &__wasm_modules.m[k];
+  cur_exports = m->exports;
+  cur_globals = m->globals;
+  if (line[0] == 'u') {
+    printf("ok\n");
+    return;
+  }
+  if (__wasm_memory_pages < need) {
+    printf("unlinkable\n");
+    return;
+  }
+  if (sigsetjmp(trap_jump, 1)) {
+    in_wasm = 0;
+    printf("trap %s\n", trap_message);
+    return;
+  }
+  in_wasm = 1;
+  m->init();
+  in_wasm = 0;
+  printf("ok\n");
 }
 
 static void *worker(void *unused) {
@@ -226,23 +298,28 @@ static void *worker(void *unused) {
   stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
   sigaltstack(&ss, NULL);
 
-  if (sigsetjmp(trap_jump, 1)) {
+  if (&__wasm_modules == NULL) {
+    cur_exports = &__wasm_exports;
+    cur_globals = &__wasm_global_exports;
+    if (sigsetjmp(trap_jump, 1)) {
+      in_wasm = 0;
+      printf("init-trap %s\n", trap_message);
+      fflush(stdout);
+      return NULL;
+    }
+    in_wasm = 1;
+    __wasm_init();
     in_wasm = 0;
-    printf("init-trap %s\n", trap_message);
-    fflush(stdout);
-    return NULL;
   }
-  in_wasm = 1;
-  __wasm_init();
-  in_wasm = 0;
   printf("ready\n");
   fflush(stdout);
 
   char *line = NULL;
   size_t cap = 0;
   while (getline(&line, &cap, stdin) > 0) {
-    if (strncmp(line, "call ", 5) == 0) run_call(line);
+    if (strncmp(line, "call ", 5) == 0 || strncmp(line, "time ", 5) == 0) run_call(line);
     else if (strncmp(line, "get ", 4) == 0) run_get(line);
+    else if (strncmp(line, "inst ", 5) == 0 || strncmp(line, "use ", 4) == 0) run_module(line);
     else if (line[0] != '\n') printf("error unknown command\n");
     fflush(stdout);
   }

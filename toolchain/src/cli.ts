@@ -1,6 +1,6 @@
 // wasmc: the command-line face of the backend.
 //
-//   wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--dump=ir,fuse,regalloc]
+//   wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--dump=ir,fuse,dce,regalloc]
 //
 // Exit status 0 on success; 1 for a bad module or one we cannot compile
 // (one line on stderr naming the byte offset and the reason, and no output
@@ -11,7 +11,7 @@ import { compile, Target } from './compile.js';
 import { WasmError } from './wasm/errors.js';
 import { CompileError } from './codegen/errors.js';
 
-const USAGE = 'usage: wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--dump=ir,fuse,regalloc]';
+const USAGE = 'usage: wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--dump=ir,fuse,dce,regalloc]';
 
 function main(argv: string[]): number {
   let input: string | undefined;
@@ -30,8 +30,8 @@ function main(argv: string[]): number {
       target = t;
     } else if (a.startsWith('--dump=')) {
       for (const p of a.slice('--dump='.length).split(',')) {
-        if (!['ir', 'fuse', 'regalloc'].includes(p)) {
-          console.error(`wasmc: unknown pass '${p}' for --dump (ir, fuse, regalloc)`);
+        if (!['ir', 'fuse', 'dce', 'regalloc'].includes(p)) {
+          console.error(`wasmc: unknown pass '${p}' for --dump (ir, fuse, dce, regalloc)`);
           return 2;
         }
         dump.add(p);

@@ -56,29 +56,58 @@ export function buildHostExecutable(wasm: Uint8Array, dir: string, name: string)
 
 const execFileP = promisify(execFile);
 
-/** Assembles and links already generated assembly text (asynchronously, for
- * runners that build many modules in parallel); returns the executable. */
-export async function linkHostExecutable(asmText: string, dir: string, name: string): Promise<string> {
+/** Assembles and links already generated modules (asynchronously, for
+ * runners that build many executables in parallel), with an optional link
+ * table (codegen/module.ts linkTable) when there are several; returns the
+ * executable. */
+export async function linkHostExecutable(mods: { name: string; asm: string }[], table: string | null, dir: string, name: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  const asm = join(dir, `${name}.asm`);
-  const obj = join(dir, `${name}.o`);
   const exe = resolve(dir, name);
-  writeFileSync(asm, asmText);
-  await execFileP('nasm', ['-f', 'elf64', '-o', obj, asm]);
-  await execFileP('gcc', linkArgs(exe, obj));
+  const units = table === null ? mods : [...mods, { name: `${name}.link`, asm: table }];
+  const objs = await Promise.all(units.map(async (u) => {
+    const asm = join(dir, `${u.name}.asm`);
+    const obj = join(dir, `${u.name}.o`);
+    writeFileSync(asm, u.asm);
+    await execFileP('nasm', ['-f', 'elf64', '-o', obj, asm]);
+    return obj;
+  }));
+  const args = linkArgs(exe, objs[0]);
+  args.splice(args.indexOf(objs[0]) + 1, 0, ...objs.slice(1));
+  await execFileP('gcc', args);
   return exe;
 }
 
+/** Sends request lines to a host executable (see host.c); returns one answer
+ * line per request line (after the initial "ready"). */
+export function runRequests(exe: string, lines: string[], timeoutMs = 30000): Promise<{ answers: string[]; stderr: string; status: number | null }> {
+  return new Promise((done) => {
+    const p = spawn(exe, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    p.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    p.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    p.stdin.on('error', () => {});
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      const answers = out.split('\n').filter((l) => l.length > 0);
+      if (answers[0] === 'ready') answers.shift();
+      else err = `did not start: ${answers.shift() ?? ''} ${err}`;
+      done({ answers, stderr: err, status: code });
+    });
+    p.stdin.end(lines.map((l) => l + '\n').join(''));
+  });
+}
+
 /** The protocol's request lines for calls (see host.c). */
-export function callLines(calls: HostCall[]): string {
+function callLines(calls: HostCall[]): string {
   const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
   return calls
-    .map((c) => `${c.get ? 'get' : 'call'} x${hex(c.name)}${c.args.map((a) => ' ' + BigInt.asUintN(64, a).toString(16)).join('')}\n`)
+    .map((c) => `call x${hex(c.name)}${c.args.map((a) => ' ' + BigInt.asUintN(64, a).toString(16)).join('')}\n`)
     .join('');
 }
 
 /** Parses the runtime's answer lines. */
-export function parseRun(stdout: string, stderr: string, status: number | null): HostRun {
+function parseRun(stdout: string, stderr: string, status: number | null): HostRun {
   const lines = stdout.split('\n').filter((l) => l.length > 0);
   const first = lines.shift() ?? '';
   const run: HostRun = { ready: first === 'ready', outcomes: [], stderr, status };
@@ -91,29 +120,12 @@ export function parseRun(stdout: string, stderr: string, status: number | null):
   return run;
 }
 
-/** runHost, asynchronously. */
-export function runHostAsync(exe: string, calls: HostCall[], timeoutMs = 30000): Promise<HostRun> {
-  return new Promise((done) => {
-    const p = spawn(exe, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.stdout.setEncoding('utf8').on('data', (d) => (out += d));
-    p.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-    p.stdin.on('error', () => {});
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      done(parseRun(out, err, code));
-    });
-    p.stdin.end(callLines(calls));
-  });
-}
 
 export type Outcome = { ok: bigint[] } | { trap: string } | { error: string };
 
 export interface HostCall {
   name: string;
   args: bigint[]; // raw bits of each argument
-  get?: boolean; // read exported global `name` instead of calling
 }
 
 export interface HostRun {

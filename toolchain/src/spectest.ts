@@ -2,18 +2,22 @@
 // form, one folder per .wast file, see the suite's README.md) through our
 // backend for the build-host target.
 //
-// Contract: every binary module of a file is compiled by wasmc and linked
-// with toolchain/runtime/host.c into its own executable (one instance); the
-// commands that act on that instance are sent to it in file order through the
-// runtime's line protocol. Checked: assert_return (values; NaNs by class),
-// assert_trap (trap message), assert_exhaustion, bare actions (must not
-// trap), assert_invalid / assert_malformed (binary ones must be rejected),
-// assert_unlinkable (imports that the spectest module cannot satisfy),
-// assert_uninstantiable and module-form assert_trap (instantiation traps).
+// Contract: every binary module of a file is compiled by wasmc for the build
+// host. Modules that import from each other (through `register`) form a link
+// group: they are linked, each under its own symbol prefix, into one
+// executable with toolchain/runtime/host.c, which holds their instances; a
+// module that imports from nobody is a group of its own. The commands that
+// concern a group (instantiations, invocations, gets) are sent to its process
+// in file order through the runtime's line protocol. Checked: assert_return
+// (values; NaNs by class), assert_trap (trap message), assert_exhaustion,
+// bare actions (must not trap), assert_invalid / assert_malformed (binary
+// ones must be rejected), assert_unlinkable (imports nobody provides, or of
+// the wrong type), assert_uninstantiable and module-form assert_trap
+// (instantiation traps; what the failed instantiation wrote stays visible).
 // Nothing is silently dropped: a command that is not run is a skip with its
 // reason (a text-format module; a module our backend rejects with a
-// CompileError, which names the missing feature; an import from another
-// registered module, since each instance is its own process).
+// CompileError, which names the missing feature; a group that would need two
+// linear memories in one process).
 //
 // Representation of references at the protocol: null is 0; the spec's
 // `ref.extern n` is n + 1.
@@ -22,10 +26,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { loadModule, WasmError } from './wasm/index.js';
-import { compileModule } from './codegen/module.js';
+import { compileModule, moduleSymbols, linkTable, CompileOptions } from './codegen/module.js';
 import { CompileError } from './codegen/errors.js';
-import { linkHostExecutable, runHostAsync, HostCall, HostRun } from './host.js';
-import type { Module } from './wasm/types.js';
+import { linkHostExecutable, runRequests } from './host.js';
+import type { Module, Import } from './wasm/types.js';
 import { ValType } from './wasm/types.js';
 
 interface Val { type: string; value?: string }
@@ -69,43 +73,89 @@ const SPECTEST_FUNCS: Record<string, ValType[]> = {
 };
 const SPECTEST_GLOBALS: Record<string, ValType> = { global_i32: I, global_i64: L, global_f32: F, global_f64: D };
 
-/** Why a module cannot be linked here: { unlinkable } if no environment could
- * satisfy its imports, { skip } if we do not support the link, or null. */
-function checkImports(m: Module, registered: Map<string, unknown>): { unlinkable?: string; skip?: string; links?: string[] } | null {
-  const links = m.imports.filter((imp) => registered.has(imp.module)).map((imp) => imp.module);
-  if (links.length) return { skip: 'imports from a registered module (instances are separate processes)', links };
-  for (const imp of m.imports) {
-    const what = `${imp.module}.${imp.name}`;
-    if (imp.module !== 'spectest') {
-      return { unlinkable: `unknown import ${what}` };
+/** A compiled module of the file. */
+interface Mod {
+  seq: number; // its position in the file
+  m: Module;
+  opts: CompileOptions; // prefix and import resolution it was compiled with
+  asm: string;
+  group: Group;
+  ownsMemory: boolean; // defines one, or imports the spectest one
+  needPages: number; // an imported memory's minimum, checked at instantiation
+}
+
+/** One request to a group's process, and the command it answers. */
+interface Req {
+  seq: number;
+  text: (g: Group) => string; // the protocol line(s), once the group is final
+  cmd?: Cmd; // judged on the answer (none: bookkeeping)
+  inst?: boolean; // an instantiation: the answer is "ok" or "trap ..."
+  mod: Mod;
+}
+
+interface Group {
+  mods: Mod[];
+  reqs: Req[];
+  merged?: Group; // set when merged into another group
+  tainted?: string; // a module linked to it was skipped: its state is not the script's
+}
+
+const root = (g: Group): Group => (g.merged ? root(g.merged) : g);
+
+/** Why import `imp` cannot be satisfied by the spectest module (or null). */
+function spectestMismatch(m: Module, imp: Import): string | null {
+  const what = `incompatible import spectest.${imp.name}`;
+  switch (imp.kind) {
+    case 'func': {
+      const want = SPECTEST_FUNCS[imp.name];
+      const t = m.types[imp.type!];
+      return !want || t.results.length || t.params.join() !== want.join() ? what : null;
     }
-    switch (imp.kind) {
-      case 'func': {
-        const want = SPECTEST_FUNCS[imp.name];
-        const t = m.types[imp.type!];
-        if (!want || t.results.length || t.params.join() !== want.join()) return { unlinkable: `incompatible import ${what}` };
-        break;
-      }
-      case 'global': {
-        const want = SPECTEST_GLOBALS[imp.name];
-        if (want === undefined || imp.global!.type !== want || imp.global!.mutable) return { unlinkable: `incompatible import ${what}` };
-        break;
-      }
-      case 'table': {
-        const t = imp.table!;
-        if (imp.name !== 'table' || t.elem !== ValType.FuncRef || t.limits.min > 10 || (t.limits.max !== undefined && t.limits.max < 20)) {
-          return { unlinkable: `incompatible import ${what}` };
-        }
-        break;
-      }
-      case 'memory': {
-        const l = imp.memory!;
-        if (imp.name !== 'memory' || l.min > 1 || (l.max !== undefined && l.max < 2)) return { unlinkable: `incompatible import ${what}` };
-        return { skip: 'imported memory (spectest.memory)' };
-      }
+    case 'global': {
+      const want = SPECTEST_GLOBALS[imp.name];
+      return want === undefined || imp.global!.type !== want || imp.global!.mutable ? what : null;
+    }
+    case 'table': {
+      const t = imp.table!;
+      return imp.name !== 'table' || t.elem !== ValType.FuncRef || t.limits.min > 10 || (t.limits.max !== undefined && t.limits.max < 20) ? what : null;
+    }
+    case 'memory': {
+      const l = imp.memory!;
+      return imp.name !== 'memory' || l.min > 1 || (l.max !== undefined && l.max < 2) ? what : null;
     }
   }
-  return null;
+  return what;
+}
+
+/** Why import `imp` cannot be satisfied by exporter `e` (or null). */
+function exportMismatch(m: Module, imp: Import, e: Module): string | null {
+  const x = e.exports.find((y) => y.name === imp.name);
+  const what = `${imp.module}.${imp.name}`;
+  if (!x) return `unknown import ${what}`;
+  if (x.kind !== imp.kind) return `incompatible import ${what} (a ${x.kind})`;
+  const limitsOk = (have: { min: number; max?: number }, want: { min: number; max?: number }) =>
+    have.min >= want.min && (want.max === undefined || (have.max !== undefined && have.max <= want.max));
+  switch (imp.kind) {
+    case 'func': {
+      const a = m.types[imp.type!], b = e.funcTypes[x.index];
+      return a.params.join() === b.params.join() && a.results.join() === b.results.join() ? null : `incompatible import ${what}`;
+    }
+    case 'global': {
+      const a = imp.global!, b = e.globalTypes[x.index];
+      return a.type === b.type && a.mutable === b.mutable ? null : `incompatible import ${what}`;
+    }
+    case 'table': {
+      const a = imp.table!, b = e.tableTypes[x.index];
+      return a.elem === b.elem && limitsOk(b.limits, a.limits) ? null : `incompatible import ${what}`;
+    }
+    case 'memory': {
+      // The minimum is checked at instantiation against the current size
+      // (the exporter may have grown); the maximum here.
+      const have = e.memoryTypes[x.index], want = imp.memory!;
+      return limitsOk({ min: Infinity, max: have.max }, { min: 0, max: want.max }) ? null : `incompatible import ${what}`;
+    }
+  }
+  return `incompatible import ${what}`;
 }
 
 function argBits(v: Val): bigint {
@@ -125,34 +175,19 @@ function matches(v: Val, got: bigint): boolean {
 
 const hexOf = (x: bigint) => '0x' + x.toString(16);
 const showVal = (v: Val) => `${v.type}:${v.value}`;
+const hexName = (s: string) => 'x' + Buffer.from(s, 'utf8').toString('hex');
 
-interface Check {
-  cmd: Cmd;
-  call?: number; // index of its request in the instance's run
-}
-
-interface Instance {
-  id: string;
-  asm: string;
-  calls: HostCall[];
-  checks: Check[];
-  expectInitTrap?: Cmd; // assert_trap / assert_uninstantiable on the module itself
-}
-
-/** Plans one file: which instances to build, which command goes where. */
-function planFile(suite: string, file: string, res: FileResult): Instance[] {
+/** Plans one file: compiles its modules, forms the link groups, and lists
+ * each group's requests. Commands judged without running are counted here. */
+function planFile(suite: string, file: string, res: FileResult): Group[] {
   const dir = path.join(suite, file);
   const json = JSON.parse(readFileSync(path.join(dir, `${file}.json`), 'utf8')) as { commands: Cmd[] };
-  const instances: Instance[] = [];
-  const named = new Map<string, Instance | string>(); // name -> instance, or why there is none
-  let current: Instance | string = 'no module yet';
-  const registered = new Map<string, Instance | string>();
-  // Instances whose state another module could change through a link we do
-  // not make: what they answer afterwards is not what the script expects.
-  const tainted = new Set<Instance>();
-  const TAINT = 'state shared with a module linked to it (instances are separate processes)';
+  const groups: Group[] = [];
+  const named = new Map<string, Mod | string>(); // name -> module, or why there is none
+  const registered = new Map<string, Mod | string>();
+  let current: Mod | string = 'no module yet';
+  let seq = 0;
   const where = (cmd: Cmd) => `${file}.wast:${cmd.line}`;
-  const pass = () => res.passed++;
   const fail = (cmd: Cmd, msg: string) => {
     res.failed++;
     res.failures.push(`${where(cmd)} ${cmd.type}: ${msg}`);
@@ -162,32 +197,90 @@ function planFile(suite: string, file: string, res: FileResult): Instance[] {
     res.skips.set(reason, (res.skips.get(reason) ?? 0) + 1);
   };
 
-  /** Compiles a module command: an instance, or a reason why not. */
-  const build = (cmd: Cmd): Instance | { skip: string } | { fail: string } | { unlinkable: string } => {
-    const bytes = readFileSync(path.join(dir, cmd.filename!));
+  /** Decodes, links and compiles a module command. */
+  const build = (cmd: Cmd): Mod | { skip: string } | { fail: string } | { unlinkable: string } => {
     let m: Module;
     try {
-      m = loadModule(bytes);
+      m = loadModule(readFileSync(path.join(dir, cmd.filename!)));
     } catch (e) {
       return { fail: `valid module rejected: ${(e as Error).message}` };
     }
-    const link = checkImports(m, registered);
-    for (const name of link?.links ?? []) {
-      const r = registered.get(name);
-      if (r && typeof r !== 'string') tainted.add(r);
+    // Resolve the imports: the spectest module, or registered modules.
+    const providers: Mod[] = [];
+    for (const imp of m.imports) {
+      if (imp.module === 'spectest') {
+        const bad = spectestMismatch(m, imp);
+        if (bad) return { unlinkable: bad };
+        continue;
+      }
+      const p = registered.get(imp.module);
+      if (p === undefined) return { unlinkable: `unknown import ${imp.module}.${imp.name}` };
+      if (typeof p === 'string') return { skip: `imports from a module that did not compile (${p})` };
+      const bad = exportMismatch(m, imp, p.m);
+      if (bad) return { unlinkable: bad };
+      providers.push(p);
     }
-    if (link?.unlinkable) return { unlinkable: link.unlinkable };
-    if (link?.skip) return { skip: link.skip };
+    // At most one linear memory per process (its base is a fixed address).
+    const ownsMemory = m.memories.length > 0 || m.imports.some((x) => x.kind === 'memory' && x.module === 'spectest');
+    const groupsToJoin = [...new Set(providers.map((p) => root(p.group)))];
+    const taint = (why: string) => {
+      for (const g of groupsToJoin) g.tainted ??= `state shared with a skipped module (${why})`;
+      return { skip: why };
+    };
+    if (groupsToJoin.flatMap((g) => g.mods).filter((x) => x.ownsMemory).length + (ownsMemory ? 1 : 0) > 1) {
+      return taint('would link two linear memories into one process');
+    }
+    const prefix = `m${seq}.`;
+    const byName = new Map<string, Mod>();
+    for (const imp of m.imports) if (imp.module !== 'spectest') byName.set(imp.module, registered.get(imp.module) as Mod);
+    const opts: CompileOptions = {
+      target: 'host',
+      prefix,
+      resolveImport: (module, name, kind) => {
+        const p = byName.get(module);
+        if (!p) return undefined; // spectest: the runtime's symbols
+        const x = p.m.exports.find((y) => y.name === name)!;
+        const s = moduleSymbols(p.m, p.opts);
+        if (kind === 'func') return s.syms[x.index];
+        if (kind === 'global') return s.globalSym(x.index);
+        if (kind === 'table') return s.tableSym(x.index);
+        return undefined;
+      },
+    };
+    let asm: string;
     try {
-      const asm = compileModule(m, { target: 'host' });
-      return { id: `${file}.${cmd.line}`, asm, calls: [], checks: [] };
+      asm = compileModule(m, opts);
     } catch (e) {
-      if (e instanceof CompileError) return { skip: `not supported: ${e.message.replace(/^at byte 0x[0-9a-f]+ in function '[^']*': /, '')}` };
+      if (e instanceof CompileError) return taint(`not supported: ${e.message.replace(/^at byte 0x[0-9a-f]+ in function '[^']*': /, '')}`);
       return { fail: `internal compiler error: ${((e as Error).stack ?? String(e)).split('\n').slice(0, 3).join(' ')}` };
     }
+    // Join the providers' groups (their requests interleave in file order).
+    let g: Group;
+    if (groupsToJoin.length === 0) {
+      g = { mods: [], reqs: [] };
+      groups.push(g);
+    } else {
+      g = groupsToJoin[0];
+      for (const o of groupsToJoin.slice(1)) {
+        g.mods.push(...o.mods);
+        g.reqs.push(...o.reqs);
+        o.merged = g;
+        o.mods = [];
+        o.reqs = [];
+      }
+      g.reqs.sort((a, b) => a.seq - b.seq);
+    }
+    const memImport = m.imports.find((x) => x.kind === 'memory' && x.module !== 'spectest');
+    const mod: Mod = { seq: seq++, m, opts, asm, group: g, ownsMemory, needPages: memImport ? memImport.memory!.min : 0 };
+    g.mods.push(mod);
+    return mod;
   };
 
-  const target = (a: Action): Instance | string => (a.module ? (named.get(a.module) ?? `unknown module ${a.module}`) : current);
+  const instantiate = (mod: Mod, cmd?: Cmd) => {
+    const g = root(mod.group);
+    g.reqs.push({ seq: seq++, mod, cmd, inst: true, text: (gg) => `inst ${gg.mods.indexOf(mod)}${mod.needPages ? ` ${mod.needPages}` : ''}` });
+  };
+  const target = (a: Action): Mod | string => (a.module ? (named.get(a.module) ?? `unknown module ${a.module}`) : current);
 
   for (const cmd of json.commands) {
     switch (cmd.type) {
@@ -199,12 +292,13 @@ function planFile(suite: string, file: string, res: FileResult): Instance[] {
         }
         const b = build(cmd);
         if ('asm' in b) {
-          instances.push(b);
           current = b;
+          instantiate(b);
         } else {
           current = 'skip' in b ? b.skip : 'fail' in b ? `module failed: ${b.fail}` : `module unlinkable: ${b.unlinkable}`;
           if ('fail' in b) fail(cmd, b.fail);
           else if ('unlinkable' in b) fail(cmd, `valid module considered unlinkable: ${b.unlinkable}`);
+          else skip(b.skip);
         }
         if (cmd.name) named.set(cmd.name, current);
         break;
@@ -219,26 +313,24 @@ function planFile(suite: string, file: string, res: FileResult): Instance[] {
         if (!cmd.action) {
           // assert_trap on a module: instantiation must trap.
           const b = build(cmd);
-          if ('asm' in b) {
-            b.expectInitTrap = cmd;
-            instances.push(b);
-          } else if ('skip' in b) skip(b.skip);
+          if ('asm' in b) instantiate(b, cmd);
+          else if ('skip' in b) skip(b.skip);
           else fail(cmd, 'fail' in b ? b.fail : b.unlinkable);
           break;
         }
-        const inst = target(cmd.action);
-        if (typeof inst !== 'string' && tainted.has(inst)) {
-          skip(TAINT);
+        const mod = target(cmd.action);
+        if (typeof mod !== 'string' && root(mod.group).tainted) {
+          skip(root(mod.group).tainted!);
           break;
         }
-        if (typeof inst === 'string') {
-          if (inst.startsWith('module failed') || inst.startsWith('module unlinkable')) fail(cmd, inst);
-          else skip(inst);
+        if (typeof mod === 'string') {
+          if (mod.startsWith('module failed') || mod.startsWith('module unlinkable')) fail(cmd, mod);
+          else skip(mod);
           break;
         }
         const a = cmd.action;
-        inst.checks.push({ cmd, call: inst.calls.length });
-        inst.calls.push({ name: a.field, args: (a.args ?? []).map(argBits), get: a.type === 'get' });
+        const line = `${a.type === 'get' ? 'get' : 'call'} ${hexName(a.field)}${(a.args ?? []).map((v) => ' ' + argBits(v).toString(16)).join('')}`;
+        root(mod.group).reqs.push({ seq: seq++, mod, cmd, text: (g) => `use ${g.mods.indexOf(mod)}\n${line}` });
         break;
       }
       case 'assert_invalid':
@@ -251,24 +343,23 @@ function planFile(suite: string, file: string, res: FileResult): Instance[] {
           loadModule(readFileSync(path.join(dir, cmd.filename!)));
           fail(cmd, `accepted, expected "${cmd.text}"`);
         } catch (e) {
-          if (e instanceof WasmError) pass();
+          if (e instanceof WasmError) res.passed++;
           else fail(cmd, `threw ${(e as Error).message} instead of a WasmError`);
         }
         break;
       }
       case 'assert_unlinkable': {
         const b = build(cmd);
-        if ('unlinkable' in b) pass();
+        if ('unlinkable' in b) res.passed++;
+        else if ('asm' in b && b.needPages) instantiate(b, cmd); // decided at run time
         else if ('skip' in b) skip(b.skip);
         else fail(cmd, `linked, expected "${cmd.text}"`);
         break;
       }
       case 'assert_uninstantiable': {
         const b = build(cmd);
-        if ('asm' in b) {
-          b.expectInitTrap = cmd;
-          instances.push(b);
-        } else if ('skip' in b) skip(b.skip);
+        if ('asm' in b) instantiate(b, cmd);
+        else if ('skip' in b) skip(b.skip);
         else fail(cmd, 'fail' in b ? b.fail : b.unlinkable);
         break;
       }
@@ -276,58 +367,58 @@ function planFile(suite: string, file: string, res: FileResult): Instance[] {
         skip(`command ${cmd.type}`);
     }
   }
-  return instances;
+  return groups.filter((g) => !g.merged && g.mods.length);
 }
 
-/** Judges the answers of one instance. */
-function judge(file: string, inst: Instance, run: HostRun, res: FileResult) {
-  const fail = (cmd: Cmd, msg: string) => {
+/** Judges one request's answer. */
+function judge(file: string, req: Req, answer: string | undefined, dead: string, res: FileResult) {
+  const cmd = req.cmd;
+  if (!cmd) {
+    // A plain module instantiation: only a failure is news.
+    if (answer !== 'ok') {
+      res.failed++;
+      res.failures.push(`${file}: instantiation of module m${req.mod.seq} failed: ${answer ?? dead}`);
+    }
+    return;
+  }
+  const fail = (msg: string) => {
     res.failed++;
     res.failures.push(`${file}.wast:${cmd.line} ${cmd.type}: ${msg}`);
   };
-  if (inst.expectInitTrap) {
-    const cmd = inst.expectInitTrap;
-    if (run.initTrap !== undefined && (cmd.type === 'assert_uninstantiable' || run.initTrap.startsWith(cmd.text!) || cmd.text!.startsWith(run.initTrap))) res.passed++;
-    else fail(cmd, `expected instantiation to trap with "${cmd.text}", got ${run.initTrap ? `trap "${run.initTrap}"` : run.ready ? 'success' : run.stderr.trim()}`);
+  if (req.inst && cmd.type === 'assert_unlinkable') {
+    if (answer === 'unlinkable') res.passed++;
+    else fail(`linked, expected "${cmd.text}" (answer: ${answer ?? dead})`);
     return;
   }
-  for (const { cmd, call } of inst.checks) {
-    if (!run.ready) {
-      fail(cmd, `instance did not start: ${run.initTrap ? `trap "${run.initTrap}"` : run.stderr.trim() || `exit ${run.status}`}`);
-      continue;
+  if (req.inst) {
+    const trap = answer?.startsWith('trap ') ? answer.slice(5) : undefined;
+    if (trap !== undefined && (cmd.type === 'assert_uninstantiable' || trap.startsWith(cmd.text!) || cmd.text!.startsWith(trap))) res.passed++;
+    else fail(`expected instantiation to trap with "${cmd.text}", got ${answer ?? dead}`);
+    return;
+  }
+  const a = cmd.action!;
+  const what = `${a.field}(${(a.args ?? []).map(showVal).join(', ')})`;
+  if (answer === undefined) return fail(`${what}: no answer (${dead})`);
+  if (answer.startsWith('error')) return fail(`${what}: runtime ${answer}`);
+  const trap = answer.startsWith('trap ') ? answer.slice(5) : undefined;
+  const ok = answer.startsWith('ok') ? answer.split(' ').slice(1).map((x) => BigInt('0x' + x)) : [];
+  switch (cmd.type) {
+    case 'action':
+      if (trap !== undefined) fail(`${what}: trapped "${trap}"`);
+      else res.passed++;
+      break;
+    case 'assert_return': {
+      const exp = cmd.expected!;
+      if (trap !== undefined) fail(`${what}: trapped "${trap}", expected ${exp.map(showVal).join(' ')}`);
+      else if (exp.length === ok.length && exp.every((v, k) => matches(v, ok[k]))) res.passed++;
+      else fail(`${what}: got ${ok.map(hexOf).join(' ')}, expected ${exp.map(showVal).join(' ')}`);
+      break;
     }
-    const o = run.outcomes[call!];
-    const a = cmd.action!;
-    const what = `${a.field}(${(a.args ?? []).map(showVal).join(', ')})`;
-    if (o === undefined) {
-      fail(cmd, `${what}: no answer (the instance died: ${run.stderr.trim() || `exit ${run.status}`})`);
-      continue;
-    }
-    if ('error' in o) {
-      fail(cmd, `${what}: runtime error: ${o.error}`);
-      continue;
-    }
-    switch (cmd.type) {
-      case 'action':
-        if ('trap' in o) fail(cmd, `${what}: trapped "${o.trap}"`);
-        else res.passed++;
-        break;
-      case 'assert_return': {
-        if ('trap' in o) {
-          fail(cmd, `${what}: trapped "${o.trap}", expected ${cmd.expected!.map(showVal).join(' ')}`);
-          break;
-        }
-        const exp = cmd.expected!;
-        if (exp.length === o.ok.length && exp.every((v, k) => matches(v, o.ok[k]))) res.passed++;
-        else fail(cmd, `${what}: got ${o.ok.map(hexOf).join(' ')}, expected ${exp.map(showVal).join(' ')}`);
-        break;
-      }
-      case 'assert_trap':
-      case 'assert_exhaustion':
-        if ('trap' in o && (o.trap.startsWith(cmd.text!) || cmd.text!.startsWith(o.trap))) res.passed++;
-        else fail(cmd, `${what}: expected trap "${cmd.text}", got ${'trap' in o ? `trap "${o.trap}"` : `ok ${o.ok.map(hexOf).join(' ')}`}`);
-        break;
-    }
+    case 'assert_trap':
+    case 'assert_exhaustion':
+      if (trap !== undefined && (trap.startsWith(cmd.text!) || cmd.text!.startsWith(trap))) res.passed++;
+      else fail(`${what}: expected trap "${cmd.text}", got ${trap !== undefined ? `trap "${trap}"` : `ok ${ok.map(hexOf).join(' ')}`}`);
+      break;
   }
 }
 
@@ -350,21 +441,34 @@ export interface SuiteOptions {
 export async function runSpecSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const files = opts.files ?? specFiles(opts.suite);
   const results: FileResult[] = [];
-  const work: { file: string; inst: Instance; res: FileResult }[] = [];
+  const work: { file: string; group: Group; res: FileResult }[] = [];
   for (const file of files) {
     const res: FileResult = { file, passed: 0, failed: 0, skipped: 0, failures: [], skips: new Map() };
     results.push(res);
-    for (const inst of planFile(opts.suite, file, res)) work.push({ file, inst, res });
+    for (const group of planFile(opts.suite, file, res)) work.push({ file, group, res });
   }
-  await pool(work, opts.jobs ?? availableParallelism(), async ({ file, inst, res }) => {
-    let run: HostRun;
+  await pool(work, opts.jobs ?? availableParallelism(), async ({ file, group, res }) => {
+    const name = `g${group.mods[0].seq}`;
+    let answers: string[] = [];
+    let dead = '';
     try {
-      const exe = await linkHostExecutable(inst.asm, path.join(opts.workDir, file), inst.id);
-      run = await runHostAsync(exe, inst.calls, 60000);
+      const exe = await linkHostExecutable(
+        group.mods.map((x) => ({ name: `${name}.m${x.seq}`, asm: x.asm })),
+        linkTable(group.mods.map((x) => x.opts.prefix!)),
+        path.join(opts.workDir, file),
+        name,
+      );
+      const lines = group.reqs.map((r) => r.text(group).split('\n'));
+      const flat = lines.flat();
+      const run = await runRequests(exe, flat, 60000);
+      // One answer per line sent; those to `use` are bookkeeping.
+      let k = 0;
+      answers = lines.map((ls) => run.answers[(k += ls.length) - 1]);
+      if (run.answers.length < flat.length) dead = `the process died: ${run.stderr.trim() || `exit ${run.status}`}`;
     } catch (e) {
-      run = { ready: false, outcomes: [], stderr: `build failed: ${(e as Error).message}`, status: null };
+      dead = `build failed: ${(e as Error).message}`;
     }
-    judge(file, inst, run, res);
+    group.reqs.forEach((r, k) => judge(file, r, answers[k], dead, res));
   });
   const skips = new Map<string, number>();
   for (const r of results) for (const [k, n] of r.skips) skips.set(k, (skips.get(k) ?? 0) + n);

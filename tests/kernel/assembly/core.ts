@@ -81,3 +81,19 @@ export function schedRotate(t: u32): void { sched.schedRotate(t); }
 export function schedSetPriority(t: u32, p: u32): i32 { return sched.schedSetPriority(t, p); }
 export function schedNextOf(t: u32): i32 { return sched.schedNextOf(t); }
 export function schedHead(p: u32): i32 { return sched.schedHead(p); }
+
+// --- mapping memory objects by capability ---
+import * as mapping from "../../../kernel/mapping";
+export function memMap(sc: u32, si: u32, mc: u32, mi: u32, va: u64, rights: u32): i32 { return mapping.memMap(sc, si, mc, mi, va, rights); }
+export function memUnmap(mc: u32, mi: u32): i32 { return mapping.memUnmap(mc, mi); }
+export function memMappedAt(mc: u32, mi: u32): u64 { return mapping.memMappedAt(mc, mi); }
+
+// --- thread operations by capability ---
+import * as thread from "../../../kernel/thread";
+export function threadConfigure(cn: u32, t: u32, sp: u32, c: u32, ep: u32, ipc: u64): i32 { return thread.threadConfigure(cn, t, sp, c, ep, ipc); }
+export function threadResume(cn: u32, t: u32): i32 { return thread.threadResume(cn, t); }
+export function threadSuspend(cn: u32, t: u32): i32 { return thread.threadSuspend(cn, t); }
+export function threadSetPriority(cn: u32, t: u32, p: u32): i32 { return thread.threadSetPriority(cn, t, p); }
+export function tcbFaultBadge(t: u32): u64 { return tcbs.tcb(t).faultBadge; }
+export function tcbIpcBuffer(t: u32): u64 { return tcbs.tcb(t).ipcBuffer; }
+export function tcbFaultEp(t: u32): i32 { return tcbs.tcb(t).faultEp; }

@@ -99,6 +99,13 @@ const CONTROL = `(module
     (i32.add (local.tee 1 (i32.mul (local.get 0) (i32.const 3))) (local.tee 2 (i32.add (local.get 1) (i32.const 1)))))
   (func (export "stale-get") (param i32) (result i32)
     (local.get 0) (local.set 0 (i32.const 99)) (local.get 0) (i32.sub))
+  ${''/* Regression (found by fuzz.ts): a local read before an if and written in one arm only. */}
+  (func (export "stale-get-if") (param i32 i32) (result i32)
+    (local.get 0) (if (result i32) (local.get 1) (then (local.tee 0 (i32.const 5))) (else (i32.const 32))) (i32.shr_u))
+  (func (export "stale-get-loop") (param i32 i32) (result i32)
+    (local.get 0) (local.set 1 (i32.and (local.get 1) (i32.const 7)))
+    (loop (if (local.get 1) (then (local.set 0 (i32.add (local.get 0) (i32.const 3))) (local.set 1 (i32.sub (local.get 1) (i32.const 1))) (br 1))))
+    (local.get 0) (i32.sub))
   (func (export "dead-after-br") (param i32) (result i32)
     (block (result i32) (br 0 (local.get 0)) (i32.const 1) (i32.add) (drop) (i32.const 3)))
 )`;
@@ -202,6 +209,173 @@ function manyLiveInLoop(): string {
     (local.get 1)))`;
 }
 
+// --- floating point -------------------------------------------------------------
+
+const F_BIN = ['add', 'sub', 'mul', 'div', 'min', 'max', 'copysign'];
+const F_UN = ['abs', 'neg', 'sqrt', 'ceil', 'floor', 'trunc', 'nearest'];
+const F_CMP = ['eq', 'ne', 'lt', 'gt', 'le', 'ge'];
+
+function floats(): string {
+  const fs: string[] = [];
+  for (const t of ['f32', 'f64']) {
+    for (const op of F_BIN) {
+      fs.push(`(func (export "${t}.${op}") (param ${t} ${t}) (result ${t}) (${t}.${op} (local.get 0) (local.get 1)))`);
+      fs.push(`(func (export "${t}.${op}/c") (param ${t}) (result ${t}) (${t}.${op} (local.get 0) (${t}.const -0.5)))`);
+      fs.push(`(func (export "${t}.${op}/alias") (param ${t} ${t}) (result ${t}) (local.set 1 (${t}.${op} (local.get 0) (local.get 1))) (local.get 1))`);
+    }
+    for (const op of F_UN) fs.push(`(func (export "${t}.${op}") (param ${t}) (result ${t}) (${t}.${op} (local.get 0)))`);
+    // Exact bits (through reinterpret) where the spec fixes them: abs, neg, copysign of NaNs.
+    const it = t === 'f32' ? 'i32' : 'i64';
+    for (const op of ['abs', 'neg']) fs.push(`(func (export "${t}.${op}/bits") (param ${it}) (result ${it}) (${it}.reinterpret_${t} (${t}.${op} (${t}.reinterpret_${it} (local.get 0)))))`);
+    fs.push(`(func (export "${t}.copysign/bits") (param ${it} ${it}) (result ${it}) (${it}.reinterpret_${t} (${t}.copysign (${t}.reinterpret_${it} (local.get 0)) (${t}.reinterpret_${it} (local.get 1)))))`);
+    for (const op of F_CMP) {
+      fs.push(`(func (export "${t}.${op}") (param ${t} ${t}) (result i32) (${t}.${op} (local.get 0) (local.get 1)))`);
+      // Fused compare-and-branch, both polarities (br_if and if/else invert it): NaN must go the right way.
+      fs.push(`(func (export "${t}.${op}/br") (param ${t} ${t}) (result i32) (block (br_if 0 (${t}.${op} (local.get 0) (local.get 1))) (return (i32.const 10))) (i32.const 20))`);
+      fs.push(`(func (export "${t}.${op}/if") (param ${t} ${t}) (result i32) (if (result i32) (${t}.${op} (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 2))))`);
+      fs.push(`(func (export "${t}.${op}/brz") (param ${t} ${t}) (result i32) (block (br_if 0 (i32.eqz (${t}.${op} (local.get 0) (local.get 1)))) (return (i32.const 10))) (i32.const 20))`);
+      fs.push(`(func (export "${t}.${op}/sel") (param ${t} ${t}) (result ${t}) (select (local.get 0) (local.get 1) (${t}.${op} (local.get 0) (local.get 1))))`);
+    }
+    fs.push(`(func (export "${t}.select") (param ${t} ${t} i32) (result ${t}) (select (local.get 0) (local.get 1) (local.get 2)))`);
+  }
+  return `(module ${fs.join('\n')})`;
+}
+
+function conversions(): string {
+  const fs: string[] = [];
+  for (const [i, f] of [['i32', 'f32'], ['i32', 'f64'], ['i64', 'f32'], ['i64', 'f64']]) {
+    for (const s of ['s', 'u']) {
+      fs.push(`(func (export "${i}.trunc_${f}_${s}") (param ${f}) (result ${i}) (${i}.trunc_${f}_${s} (local.get 0)))`);
+      fs.push(`(func (export "${i}.trunc_sat_${f}_${s}") (param ${f}) (result ${i}) (${i}.trunc_sat_${f}_${s} (local.get 0)))`);
+      fs.push(`(func (export "${f}.convert_${i}_${s}") (param ${i}) (result ${f}) (${f}.convert_${i}_${s} (local.get 0)))`);
+    }
+  }
+  fs.push(`(func (export "f32.demote_f64") (param f64) (result f32) (f32.demote_f64 (local.get 0)))`);
+  fs.push(`(func (export "f64.promote_f32") (param f32) (result f64) (f64.promote_f32 (local.get 0)))`);
+  // (Float arguments would lose NaN payloads on the way through JS: bits in, bits out.)
+  fs.push(`(func (export "f32.reinterpret_i32") (param i32) (result i32) (i32.reinterpret_f32 (f32.reinterpret_i32 (local.get 0))))`);
+  fs.push(`(func (export "f64.reinterpret_i64") (param i64) (result i64) (i64.reinterpret_f64 (f64.reinterpret_i64 (local.get 0))))`);
+  return `(module ${fs.join('\n')})`;
+}
+
+/** Floats in memory, globals, calls (XMM and stack arguments), across calls, spilled. */
+const FLOAT_PLUMBING = `(module
+  (memory 1)
+  (global $g (mut f64) (f64.const 2.5))
+  (global $h (mut f32) (f32.const -1.25))
+  (func (export "mem") (param i32 f64 f32) (result f64)
+    (f64.store offset=8 (i32.and (local.get 0) (i32.const 0xff0)) (local.get 1))
+    (f32.store offset=100 (i32.and (local.get 0) (i32.const 0xff0)) (local.get 2))
+    (f64.add (f64.load offset=8 (i32.and (local.get 0) (i32.const 0xff0)))
+             (f64.promote_f32 (f32.load offset=100 (i32.and (local.get 0) (i32.const 0xff0))))))
+  (func (export "const-store") (result i64) (f64.store (i32.const 16) (f64.const -0)) (i64.load (i32.const 16)))
+  (func (export "globals") (param f64) (result f64)
+    (global.set $g (f64.mul (global.get $g) (local.get 0)))
+    (global.set $h (f32.add (global.get $h) (f32.demote_f64 (local.get 0))))
+    (f64.add (global.get $g) (f64.promote_f32 (global.get $h))))
+  (func $many (param f64 f32 f64 f32 f64 f32 f64 f32 f64 f32 i32 f64) (result f64)
+    (f64.add (f64.add (f64.add (local.get 0) (f64.promote_f32 (local.get 7)))
+                      (f64.add (local.get 8) (f64.promote_f32 (local.get 9))))
+             (f64.add (f64.convert_i32_s (local.get 10)) (local.get 11))))
+  (func (export "many") (param f64 f32) (result f64)
+    (call $many (local.get 0) (local.get 1) (f64.const 3) (f32.const 4) (f64.const 5) (f32.const 6) (f64.const 7)
+      (local.get 1) (local.get 0) (f32.const 10) (i32.const 11) (f64.neg (local.get 0))))
+  (func $sq (param f64) (result f64) (f64.mul (local.get 0) (local.get 0)))
+  (func (export "live-across") (param f64 f64) (result f64) (local f64)
+    (local.set 2 (f64.sub (local.get 0) (local.get 1)))
+    (f64.add (f64.add (call $sq (local.get 0)) (local.get 2)) (f64.mul (call $sq (local.get 1)) (local.get 1))))
+  (func (export "loop") (param f64 i32) (result f64) (local f64)
+    (local.set 1 (i32.and (local.get 1) (i32.const 63)))
+    (block (loop (br_if 1 (i32.eqz (local.get 1)))
+      (local.set 2 (f64.add (local.get 2) (f64.div (local.get 0) (f64.convert_i32_u (local.get 1)))))
+      (local.set 1 (i32.sub (local.get 1) (i32.const 1))) (br 0)))
+    (local.get 2))
+)`;
+
+function floatPressure(): string {
+  const n = 20;
+  const sets = Array.from({ length: n }, (_, k) => `(local.set ${k + 2} (f64.add (f64.mul (local.get 0) (f64.const ${k + 1}.5)) (local.get 1)))`).join('\n');
+  let sum = '(local.get 2)';
+  for (let k = 1; k < n; k++) sum = `(f64.${k % 2 ? 'add' : 'sub'} ${sum} (local.get ${k + 2}))`;
+  return `(module (func $id (param f64) (result f64) (local.get 0))
+    (func (export "fpressure") (param f64 f64) (result f64) (local ${Array(n).fill('f64').join(' ')}) ${sets} ${sum})
+    (func (export "fpressure-call") (param f64 f64) (result f64) (local ${Array(n).fill('f64').join(' ')}) ${sets} (f64.add (call $id ${sum}) ${sum})))`;
+}
+
+// --- multi-value, tables, references -----------------------------------------------
+
+const MULTI = `(module
+  (func $divmod (param i32 i32) (result i32 i32) (i32.div_u (local.get 0) (local.get 1)) (i32.rem_u (local.get 0) (local.get 1)))
+  (func (export "divmod") (param i32 i32) (result i32 i32) (call $divmod (local.get 0) (i32.or (local.get 1) (i32.const 1))))
+  (func $mixed (param f64 i64) (result f64 i64 f32 i32) (local.get 0) (local.get 1) (f32.demote_f64 (local.get 0)) (i32.wrap_i64 (local.get 1)))
+  (func (export "mixed") (param f64 i64) (result i64 f32 f64 i32)
+    (local i32 f32 i64 f64)
+    (call $mixed (local.get 0) (local.get 1))
+    (local.set 2) (local.set 3) (local.set 4) (local.set 5)
+    (local.get 4) (local.get 3) (f64.add (local.get 5) (f64.const 1)) (local.get 2))
+  (func $swap (param i64 i64) (result i64 i64) (local.get 1) (local.get 0))
+  (func (export "swap-sum") (param i64 i64) (result i64)
+    (call $swap (local.get 0) (local.get 1)) (i64.sub))
+  (func $eight (param i32 i32 i32 i32 i32 i32 i32) (result i32 i32 i32 i32 i32 i32 i32 i32)
+    (local.get 6) (local.get 5) (local.get 4) (local.get 3) (local.get 2) (local.get 1) (local.get 0) (i32.const 99))
+  (func (export "stack-hidden") (param i32) (result i32)
+    (call $eight (local.get 0) (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5) (i32.const 6))
+    (i32.add) (i32.sub) (i32.add) (i32.sub) (i32.add) (i32.sub) (i32.add))
+  (func (export "block-multi") (param i32) (result i32 i32)
+    (block (result i32 i32) (br_if 0 (i32.const 7) (i32.const 8) (local.get 0)) (drop) (drop) (local.get 0) (i32.const 3)))
+)`;
+
+const TABLES = `(module
+  (type $ii (func (param i32) (result i32)))
+  (type $v (func))
+  (table $t 8 16 funcref)
+  (table $e 4 externref)
+  (elem (table $t) (i32.const 1) func $inc $dbl $neg)
+  (elem $pass func $dbl $inc)
+  (elem declare func $sq $nop)
+  (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))
+  (func $dbl (type $ii) (i32.shl (local.get 0) (i32.const 1)))
+  (func $neg (type $ii) (i32.sub (i32.const 0) (local.get 0)))
+  (func $sq (type $ii) (i32.mul (local.get 0) (local.get 0)))
+  (func $nop (type $v))
+  (func (export "call") (param i32 i32) (result i32) (call_indirect $t (type $ii) (local.get 1) (i32.and (local.get 0) (i32.const 15))))
+  (func (export "call-v") (param i32) (call_indirect $t (type $v) (i32.and (local.get 0) (i32.const 15))))
+  (func (export "set-call") (param i32 i32) (result i32)
+    (table.set $t (i32.and (local.get 0) (i32.const 7)) (ref.func $sq))
+    (call_indirect $t (type $ii) (local.get 1) (i32.and (local.get 0) (i32.const 7))))
+  (func (export "size") (result i32) (table.size $t))
+  (func (export "grow") (param i32) (result i32) (table.grow $t (ref.func $nop) (i32.and (local.get 0) (i32.const 7))))
+  (func (export "is-null") (param i32) (result i32) (ref.is_null (table.get $t (local.get 0))))
+  (func (export "fill") (param i32 i32) (result i32)
+    (table.fill $t (i32.and (local.get 0) (i32.const 7)) (ref.func $neg) (i32.and (local.get 1) (i32.const 3)))
+    (call_indirect $t (type $ii) (i32.const 5) (i32.const 4)))
+  (func (export "copy") (param i32 i32 i32) (result i32)
+    (table.copy $t $t (i32.and (local.get 0) (i32.const 7)) (i32.and (local.get 1) (i32.const 7)) (i32.and (local.get 2) (i32.const 3)))
+    (call_indirect $t (type $ii) (i32.const 9) (i32.and (local.get 0) (i32.const 7))))
+  (func (export "init") (param i32 i32) (result i32)
+    (table.init $t $pass (i32.and (local.get 0) (i32.const 7)) (i32.const 0) (i32.and (local.get 1) (i32.const 3)))
+    (call_indirect $t (type $ii) (i32.const 9) (i32.and (local.get 0) (i32.const 7))))
+  (func (export "drop-init") (param i32) (result i32)
+    (elem.drop $pass)
+    (table.init $t $pass (i32.const 0) (i32.const 0) (i32.and (local.get 0) (i32.const 1)))
+    (i32.const 1))
+  (func (export "extern") (param i32) (result i32)
+    (table.set $e (i32.const 1) (table.get $e (i32.const 0)))
+    (ref.is_null (table.get $e (i32.and (local.get 0) (i32.const 7)))))
+)`;
+
+const BULK = `(module
+  (memory 1)
+  (data $d "hello, world")
+  (data (i32.const 100) "active")
+  (func (export "init") (param i32 i32 i32) (result i64)
+    (memory.init $d (i32.and (local.get 0) (i32.const 0xffff)) (local.get 1) (local.get 2))
+    (i64.load (i32.and (local.get 0) (i32.const 0xfff8))))
+  (func (export "drop") (param i32) (result i32)
+    (data.drop $d) (memory.init $d (i32.const 0) (i32.const 0) (local.get 0)) (i32.const 1))
+  (func (export "active") (result i64) (i64.load (i32.const 100)))
+)`;
+
 describe('backend vs V8, per operation class', () => {
   it('many values live into a loop (liveness bitsets past bit 31)', () => check('live-loop', manyLiveInLoop()), 20000);
   it('i32 binary operations (registers, immediates, aliasing)', () => check('i32-bin', binops('i32')), 60000);
@@ -212,4 +386,11 @@ describe('backend vs V8, per operation class', () => {
   it('calls: recursion, stack arguments, values live across calls, stack exhaustion', () => check('calls', CALLS, 20));
   it('memory: loads, stores, data segments, globals, size, grow, fill, copy, bounds', () => check('memory', MEMORY));
   it('register pressure: spills and reloads', () => check('pressure', pressure()));
+  it('f32/f64 arithmetic, comparisons (values, fused branches both ways, selects)', () => check('floats', floats(), 60), 60000);
+  it('conversions: trapping and saturating truncation, convert, demote/promote, reinterpret', () => check('conversions', conversions(), 60), 60000);
+  it('floats in memory, globals, calls (XMM and stack arguments), across calls', () => check('float-plumbing', FLOAT_PLUMBING));
+  it('float register pressure: spills and values live across calls', () => check('fpressure', floatPressure()));
+  it('multi-value functions and blocks (hidden result buffer, stack arguments)', () => check('multi', MULTI));
+  it('tables: call_indirect and its traps, table.get/set/size/grow/fill/copy/init, elem.drop, externref', () => check('tables', TABLES));
+  it('bulk memory: memory.init, data.drop, active segments', () => check('bulk', BULK));
 });

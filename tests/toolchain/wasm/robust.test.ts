@@ -190,7 +190,9 @@ describe('no stack trace: byte-level damage', () => {
     expect(WebAssembly.validate(bytes as BufferSource)).toBe(true);
     const t0 = performance.now();
     expect(verdict(bytes)).toBe('ok');
-    expect(performance.now() - t0).toBeLessThan(2000);
+    // Generous: other test files (the spec suite) share the CPU; a quadratic
+    // validator would take minutes here.
+    expect(performance.now() - t0).toBeLessThan(6000);
   }, 60_000);
 });
 

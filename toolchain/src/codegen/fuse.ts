@@ -8,6 +8,9 @@
 //   comparison (cmov).
 // - a negated float condition stays NaN-correct: br_z (a < b) becomes
 //   br (a nlt b), true when either is NaN (see invertCond).
+// - loop rotation: a jump back to a loop head whose first instruction is a
+//   conditional exit becomes the inverted test, branching to just after
+//   that exit (one jump less per iteration).
 // - a jump to the label that immediately follows it is dropped.
 // - moves of a vreg to itself are dropped.
 
@@ -50,6 +53,7 @@ export function fuse(f: Func): Func {
     if (i.k === K.Mov && i.imm === null && i.a === i.dst) continue;
     out.push(i);
   }
+  rotateLoops(f, out);
   // Drop jumps to the very next label (a chain of labels counts as next).
   const code: Ins[] = [];
   for (let n = 0; n < out.length; n++) {
@@ -67,4 +71,36 @@ export function fuse(f: Func): Func {
   }
   f.code = code;
   return f;
+}
+
+/** Loop rotation (see the header), in place on `code`. */
+function rotateLoops(f: Func, code: Ins[]) {
+  const at = new Map<number, number>(); // label -> index of its Label instruction
+  code.forEach((i, n) => i.k === K.Label && at.set(i.off, n));
+  for (let n = 0; n < code.length; n++) {
+    const j = code[n];
+    if (j.k !== K.Jmp) continue;
+    const h = at.get(j.off)!;
+    if (h >= n) continue; // only backward jumps
+    let e = h;
+    while (code[e].k === K.Label) e++;
+    const exit = code[e];
+    if (e >= n || (exit.k !== K.BrCmp && exit.k !== K.BrIf)) continue;
+    // After the exit test: a new label, the target of the rotated test.
+    const body = f.nlabels++;
+    const l = new Ins(K.Label, 'i32', exit.wasmOff);
+    l.off = body;
+    const t = new Ins(exit.k, exit.ty, j.wasmOff);
+    Object.assign(t, { a: exit.a, b: exit.b, imm: exit.imm, off: body, cty: exit.cty });
+    if (exit.k === K.BrCmp) t.op = invertCond(exit.op);
+    else t.neg = !exit.neg;
+    // Falling out of the rotated test means "exit": go where the exit goes.
+    const out = new Ins(K.Jmp, 'i32', j.wasmOff);
+    out.off = exit.off;
+    code.splice(n, 1, t, out);
+    code.splice(e + 1, 0, l);
+    n += 2;
+    at.clear();
+    code.forEach((i, k) => i.k === K.Label && at.set(i.off, k));
+  }
 }

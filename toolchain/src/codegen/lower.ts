@@ -42,6 +42,7 @@ interface Frame {
   paramTys: Ty[];
   resultTys: Ty[];
   height: number; // stack height below the frame's parameters
+  start: number; // index in `code` where the frame's code begins
   unreachable: boolean;
   reached: boolean; // some branch targets the end label
   hadElse: boolean;
@@ -212,15 +213,24 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
     return t;
   };
 
-  /** Before local i changes: copy every stack entry that reads it. */
+  /** Before local i changes: copy every stack entry that reads it. An entry
+   * pushed before an enclosing block began is copied where that block begins
+   * (the outermost such block), so that the copy is made on every path that
+   * reaches the use, not only on the one being lowered. */
   const spillLocal = (li: number) => {
     for (let s = 0; s < stack.length; s++) {
       const e = stack[s];
       if (e.k === 'l' && e.i === li) {
         const t = newV(vtypes[li]);
-        const mv = emit(K.Mov, vtypes[li]);
+        const mv = new Ins(K.Mov, vtypes[li], wasmOff);
         mv.dst = t;
         mv.a = li;
+        const fi = ctrl.findIndex((f) => f.kind !== 'func' && f.height > s);
+        if (fi < 0) code.push(mv);
+        else {
+          code.splice(ctrl[fi].start, 0, mv);
+          for (let j = fi + 1; j < ctrl.length; j++) ctrl[j].start++;
+        }
         stack[s] = { k: 'v', v: t };
       }
     }
@@ -288,7 +298,7 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
 
   const funcFrame: Frame = {
     kind: 'func', label: newLabel(), elseLabel: -1, results: [], params: [],
-    paramTys: [], resultTys: type.results.map(valTy), height: 0,
+    paramTys: [], resultTys: type.results.map(valTy), height: 0, start: 0,
     unreachable: false, reached: false, hadElse: false,
   };
   funcFrame.results = funcFrame.resultTys.map(newV);
@@ -575,6 +585,11 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         break;
       }
       case 'ref.func': {
+        const fi = ins.imm!;
+        if (fi < m.numImportedFuncs && opts.intrinsicModule !== null) {
+          const imp = m.imports.filter((x) => x.kind === 'func')[fi];
+          if (imp.module === opts.intrinsicModule) fail(`ref.func of intrinsic ${imp.module}.${imp.name} is not supported (intrinsics are inline instructions)`);
+        }
         const i = emit(K.RefFunc, 'i64');
         i.off = ins.imm!;
         i.dst = pushNew('i64');
@@ -624,7 +639,7 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         if (name === 'if') cond = popV();
         const f: Frame = {
           kind: name as Frame['kind'], label: newLabel(), elseLabel: -1, results: bt.results.map(newV), params: [],
-          paramTys: bt.params, resultTys: bt.results, height: stack.length - np,
+          paramTys: bt.params, resultTys: bt.results, height: stack.length - np, start: code.length,
           unreachable: false, reached: false, hadElse: false,
         };
         if (name === 'loop') {

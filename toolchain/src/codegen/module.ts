@@ -1,5 +1,5 @@
 // The whole output file for one module: every function through the passes
-// (lower -> fuse -> allocate -> emit), then what the environment needs around
+// (lower -> fuse -> dce -> allocate -> emit), then what the environment needs around
 // them (toolchain/ABI.md): globals, tables, function references, element and
 // data segments and __wasm_init, the out-of-line helpers (bulk memory, tables),
 // the trap-name table, the export table and its call wrappers.
@@ -18,6 +18,7 @@ import type { Module, Instr } from '../wasm/types.js';
 import { opName } from '../wasm/opcodes.js';
 import { lowerFunction, valTy, sigTys } from './lower.js';
 import { fuse } from './fuse.js';
+import { dce } from './dce.js';
 import { allocate, SLOT, argPlaces } from './regalloc.js';
 import { emitFunction, ModuleInfo } from './x64/emit.js';
 import { R64 } from './x64/regs.js';
@@ -30,7 +31,14 @@ export type Target = 'kernel' | 'host';
 
 export interface CompileOptions {
   target: Target;
-  /** Passes whose result to print: 'ir', 'fuse', 'regalloc'. */
+  /** Prepended to every global symbol of the module (functions, exports,
+   * __wasm_init, export tables, exported globals and tables) so that several
+   * modules can be linked into one executable. Memory symbols are shared and
+   * never prefixed; the trap-name table is emitted only without a prefix. */
+  prefix?: string;
+  /** The symbol an import binds to (default: wasm_import_<module>_<name>). */
+  resolveImport?: (module: string, name: string, kind: string) => string | undefined;
+  /** Passes whose result to print: 'ir', 'fuse', 'dce', 'regalloc'. */
   dump?: Set<string>;
   dumpTo?: (text: string) => void;
 }
@@ -70,33 +78,22 @@ function constExpr(e: Instr[], globalSym: (i: number) => string): { value?: bigi
 
 export function compileModule(m: Module, opts: CompileOptions): string {
   const intrinsicModule = opts.target === 'kernel' ? 'x86' : null;
-  const dump = (pass: string, text: string) => {
-    if (opts.dump?.has(pass)) (opts.dumpTo ?? ((t: string) => process.stderr.write(t)))(text);
+  const dump = (pass: string, text: () => string) => {
+    if (opts.dump?.has(pass)) (opts.dumpTo ?? ((t: string) => process.stderr.write(t)))(text());
   };
 
   const funcImports = m.imports.filter((x) => x.kind === 'func');
-  const globalImports = m.imports.filter((x) => x.kind === 'global');
   const tableImports = m.imports.filter((x) => x.kind === 'table');
   for (const imp of funcImports) {
     if (imp.module === 'x86' && intrinsicModule !== 'x86') {
       throw new CompileError(`import x86.${imp.name}: x86 intrinsics exist only for --target=kernel`);
     }
   }
-  if (m.imports.some((x) => x.kind === 'memory')) {
-    throw new CompileError('imported memories are not supported yet (the module must define its memory)');
-  }
+  const memoryImported = m.imports.some((x) => x.kind === 'memory');
+  const prefix = opts.prefix ?? '';
   const nfuncs = m.funcTypes.length;
-  const importSym = (mod: string, name: string) => identifier(`wasm_import_${mod}_${name}`);
-  const syms = functionSymbols(
-    nfuncs,
-    (i) => m.names.funcs.get(i),
-    (i) => (i < m.numImportedFuncs ? importSym(funcImports[i].module, funcImports[i].name) : null),
-  );
+  const { syms, globalSym, tableSym } = moduleSymbols(m, opts);
   const isIntrinsic = (i: number) => i < m.numImportedFuncs && funcImports[i].module === intrinsicModule;
-  const globalSym = (i: number) =>
-    i < m.numImportedGlobals ? importSym(globalImports[i].module, globalImports[i].name) : `wasm.global${i}`;
-  const tableSym = (i: number) =>
-    i < tableImports.length ? importSym(tableImports[i].module, tableImports[i].name) : `wasm.table${i}`;
   const funcRefSym = (i: number) => {
     if (isIntrinsic(i)) throw new CompileError(`a reference to intrinsic ${funcImports[i].module}.${funcImports[i].name} is not possible`);
     return `wasm.fref${i}`;
@@ -117,10 +114,20 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   const data: string[] = [];
   const bss: string[] = [];
   const externs = new Set<string>(['__wasm_memory_base', '__wasm_trap', '__wasm_memory_grow']);
-  const globals = new Set<string>([
-    '__wasm_init', '__wasm_memory_pages', '__wasm_memory_max_pages', '__wasm_trap_names',
-    '__wasm_trap_count', '__wasm_exports', '__wasm_global_exports',
-  ]);
+  const P = (s: string) => prefix + s;
+  const globals = new Set<string>([P('__wasm_init'), P('__wasm_exports'), P('__wasm_global_exports')]);
+  if (!prefix) ['__wasm_trap_names', '__wasm_trap_count'].forEach((x) => globals.add(x));
+  // Linear memory: defined here, or the environment's (an imported memory).
+  // A module without memory defines the (empty) memory only when it stands
+  // alone; linked with others (a prefix) it leaves that to whoever has one.
+  const definesMemory = m.memories.length > 0 || (!memoryImported && !prefix);
+  if (definesMemory) ['__wasm_memory_pages', '__wasm_memory_max_pages'].forEach((x) => globals.add(x));
+  else ['__wasm_memory_pages', '__wasm_memory_max_pages'].forEach((x) => externs.add(x));
+  // Exported globals and tables are visible to modules linked with this one.
+  for (const e of m.exports) {
+    if (e.kind === 'global' && e.index >= m.numImportedGlobals) globals.add(globalSym(e.index));
+    if (e.kind === 'table' && e.index >= tableImports.length) globals.add(tableSym(e.index));
+  }
 
   // Imported functions that are called (not intrinsics) are external symbols.
   for (let i = 0; i < m.numImportedFuncs; i++) if (!isIntrinsic(i)) externs.add(syms[i]);
@@ -132,7 +139,7 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   const usedExportLabels = new Set<string>();
   for (const e of m.exports) {
     if (e.kind !== 'func' || e.index < m.numImportedFuncs) continue;
-    const l = identifier(`wasm_export_${e.name}`);
+    const l = P(identifier(`wasm_export_${e.name}`));
     if (usedExportLabels.has(l)) continue;
     usedExportLabels.add(l);
     const list = exportLabels.get(e.index) ?? [];
@@ -147,14 +154,14 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     const sym = syms[fi];
     globals.add(sym);
     const f = lowerFunction(m, fi, sym, lowerOpts);
-    dump('ir', showFunc(f));
+    dump('ir', () => showFunc(f));
     fuse(f);
-    dump('fuse', showFunc(f));
+    dump('fuse', () => showFunc(f));
+    dce(f);
+    dump('dce', () => showFunc(f));
     const alloc = allocate(f);
-    if (opts.dump?.has('regalloc')) {
-      const where = (l: number) => (l < 0 ? '-' : l >= SLOT ? `slot${l - SLOT}` : l >= 16 ? `xmm${l - 16}` : R64[l]);
-      dump('regalloc', `${sym}: ${[...alloc.loc].map((l, v) => `v${v}=${where(l)}`).join(' ')}\n`);
-    }
+    const where = (l: number) => (l < 0 ? '-' : l >= SLOT ? `slot${l - SLOT}` : l >= 16 ? `xmm${l - 16}` : R64[l]);
+    dump('regalloc', () => `${sym}: ${[...alloc.loc].map((l, v) => `v${v}=${where(l)}`).join(' ')}\n`);
     const { text: ft, rodata: fr } = emitFunction(f, alloc, info);
     const name = m.names.funcs.get(fi);
     text.push('', `; function ${fi}${name !== undefined ? ` '${name}'` : ''}`);
@@ -170,10 +177,12 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   }
 
   // --- memory ---------------------------------------------------------------------
-  const mem = m.memoryTypes[0];
-  const minPages = mem ? mem.min : 0;
-  const maxPages = mem ? (mem.max ?? PAGE) : 0;
-  data.push('align 8', '__wasm_memory_pages:', `    dq ${minPages}`, '__wasm_memory_max_pages:', `    dq ${maxPages}`);
+  if (definesMemory) {
+    const mem = m.memoryTypes[0];
+    const minPages = mem ? mem.min : 0;
+    const maxPages = mem ? (mem.max ?? PAGE) : 0;
+    data.push('align 8', '__wasm_memory_pages:', `    dq ${minPages}`, '__wasm_memory_max_pages:', `    dq ${maxPages}`);
+  }
 
   /** A constant expression's value into rax (at init time). */
   const valueToRax = (e: Instr[]): string[] => {
@@ -255,7 +264,7 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   text.push(
     '',
     '; Set up the instance: globals, tables, segments, then the start function.',
-    '__wasm_init:',
+    `${P('__wasm_init')}:`,
     '    push rbp',
     '    mov rbp, rsp',
     ...initCode,
@@ -265,13 +274,11 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   text.push(...helpers());
 
   // --- traps --------------------------------------------------------------------------------
-  rodata.push('align 8', '__wasm_trap_count:', `    dq ${TRAPS.length}`, '__wasm_trap_names:');
-  TRAPS.forEach((_, k) => rodata.push(`    dq wasm.trapname${k}`));
-  TRAPS.forEach((t, k) => rodata.push(`wasm.trapname${k}:`, `    db ${cString(t)}`));
+  if (!prefix) rodata.push(...trapTable());
 
   // --- exports: table and wrappers --------------------------------------------------------
   const funcExports = m.exports.filter((e) => e.kind === 'func');
-  rodata.push('align 8', '__wasm_exports:', `    dq ${funcExports.length}`);
+  rodata.push('align 8', `${P('__wasm_exports')}:`, `    dq ${funcExports.length}`);
   funcExports.forEach((e, k) => {
     rodata.push(`    dq wasm.expname${k}, ${utf8Length(e.name)}, wasm.wrap${k}, wasm.expparams${k}, wasm.expresults${k}`);
   });
@@ -285,7 +292,7 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   });
 
   const globalExports = m.exports.filter((e) => e.kind === 'global');
-  rodata.push('align 8', '__wasm_global_exports:', `    dq ${globalExports.length}`);
+  rodata.push('align 8', `${P('__wasm_global_exports')}:`, `    dq ${globalExports.length}`);
   globalExports.forEach((e, k) => rodata.push(`    dq wasm.gexpname${k}, ${utf8Length(e.name)}, ${globalSym(e.index)}, wasm.gexptype${k}`));
   globalExports.forEach((e, k) => {
     rodata.push(`wasm.gexpname${k}:`, `    db ${cString(e.name)}`);
@@ -317,6 +324,51 @@ export function compileModule(m: Module, opts: CompileOptions): string {
 }
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
+/** The global symbols of a module's functions, globals and tables (imports
+ * resolved through opts.resolveImport). */
+export function moduleSymbols(m: Module, opts: CompileOptions) {
+  const prefix = opts.prefix ?? '';
+  const imp = (kind: string) => m.imports.filter((x) => x.kind === kind);
+  const funcImports = imp('func'), globalImports = imp('global'), tableImports = imp('table');
+  const importSym = (x: { module: string; name: string; kind: string }) =>
+    opts.resolveImport?.(x.module, x.name, x.kind) ?? identifier(`wasm_import_${x.module}_${x.name}`);
+  const syms = functionSymbols(
+    m.funcTypes.length,
+    (i) => m.names.funcs.get(i),
+    (i) => (i < m.numImportedFuncs ? importSym(funcImports[i]) : null),
+  ).map((s, i) => (i < m.numImportedFuncs ? s : prefix + s));
+  const globalSym = (i: number) => (i < m.numImportedGlobals ? importSym(globalImports[i]) : `${prefix}wasm.global${i}`);
+  const tableSym = (i: number) => (i < tableImports.length ? importSym(tableImports[i]) : `${prefix}wasm.table${i}`);
+  return { syms, globalSym, tableSym };
+}
+
+/** __wasm_trap_names and __wasm_trap_count (ABI.md): once per executable. */
+export function trapTable(): string[] {
+  const out = ['align 8', '__wasm_trap_count:', `    dq ${TRAPS.length}`, '__wasm_trap_names:'];
+  TRAPS.forEach((_, k) => out.push(`    dq wasm.trapname${k}`));
+  TRAPS.forEach((t, k) => out.push(`wasm.trapname${k}:`, `    db ${cString(t)}`));
+  return out;
+}
+
+/** The link table of an executable made of several modules (host runtime
+ * only): their prefixes in instantiation order, plus the trap-name table. */
+export function linkTable(prefixes: string[]): string {
+  return [
+    '; Generated by wasmc: the modules of this executable (see runtime/host.c).',
+    'bits 64',
+    'default rel',
+    ...prefixes.flatMap((p) => [`extern ${p}__wasm_init`, `extern ${p}__wasm_exports`, `extern ${p}__wasm_global_exports`]),
+    'global __wasm_modules, __wasm_trap_names, __wasm_trap_count',
+    'section .rodata',
+    'align 8',
+    '__wasm_modules:',
+    `    dq ${prefixes.length}`,
+    ...prefixes.map((p) => `    dq ${p}__wasm_init, ${p}__wasm_exports, ${p}__wasm_global_exports`),
+    ...trapTable(),
+    '',
+  ].join('\n');
+}
 
 /** One letter per value type in the export table (ABI.md). */
 function typeLetter(t: number): string {

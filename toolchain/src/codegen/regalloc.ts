@@ -66,7 +66,7 @@ interface Block {
   succ: number[];
 }
 
-function buildBlocks(code: Ins[]): Block[] {
+export function buildBlocks(code: Ins[]): Block[] {
   const labelBlock = new Map<number, number>();
   const blocks: Block[] = [];
   let start = 0;
@@ -100,8 +100,8 @@ function buildBlocks(code: Ins[]): Block[] {
   return blocks;
 }
 
-/** Live intervals [start, end] per vreg (start > end: never live). */
-export function liveIntervals(f: Func): { start: Int32Array; end: Int32Array } {
+/** Per basic block: the vregs live on entry and on exit (bitsets). */
+export function liveness(f: Func) {
   const n = f.vtypes.length;
   const words = (n + 31) >>> 5;
   const blocks = buildBlocks(f.code);
@@ -140,7 +140,14 @@ export function liveIntervals(f: Func): { start: Int32Array; end: Int32Array } {
       }
     }
   }
+  return { blocks, liveIn, liveOut, has, words };
+}
 
+/** Live intervals [start, end] per vreg (start > end: never live). */
+export function liveIntervals(f: Func): { start: Int32Array; end: Int32Array } {
+  const n = f.vtypes.length;
+  const { blocks, liveIn, liveOut, words } = liveness(f);
+  const nb = blocks.length;
   const start = new Int32Array(n).fill(0x7fffffff);
   const end = new Int32Array(n).fill(-1);
   const touch = (v: number, p: number) => {

@@ -304,6 +304,18 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
           return;
         }
         const t = target(d);
+        // Three-address add (and sub of a constant) as lea, which at 32 bits
+        // wraps and zero-extends like the Wasm operation.
+        const distinct = isReg(d) && isReg(i.a) && reg(i.a) !== reg(d);
+        if (distinct && i.imm !== null && (mn === 'add' || (mn === 'sub' && i.imm !== -0x80000000n))) {
+          const k = mn === 'add' ? i.imm : -i.imm;
+          line(`lea ${regName(reg(d), w)}, [${R64[reg(i.a)]} ${k < 0n ? '-' : '+'} ${k < 0n ? -k : k}]`);
+          return;
+        }
+        if (distinct && mn === 'add' && isReg(i.b)) {
+          line(`lea ${regName(reg(d), w)}, [${R64[reg(i.a)]} + ${R64[reg(i.b)]}]`);
+          return;
+        }
         if (!isReg(d) && isReg(i.a) === false && loc[i.a] === loc[d] && i.imm !== null) {
           // in-place on a stack slot
           line(`${mn} ${op(d, w)}, ${bOp}`);
@@ -482,11 +494,11 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         line(`round${S} ${T}, ${src()}, ${{ nearest: 8, floor: 9, ceil: 10, trunc: 11 }[i.op]}`);
         break;
       case 'promote_f32':
-        line(`cvtss2sd ${T}, ${src().replace('qword', 'dword')}`);
+      case 'demote_f64': {
+        const from = f.vtypes[i.a];
+        line(`cvt${sfx(from)}2${S} ${T}, ${isReg(i.a) ? xn(reg(i.a)) : op(i.a, width(from))}`);
         break;
-      case 'demote_f64':
-        line(`cvtsd2ss ${T}, ${isReg(i.a) ? xn(reg(i.a)) : op(i.a, 8)}`);
-        break;
+      }
       case 'reinterpret_i32':
       case 'reinterpret_i64':
         loadTo(RAX, i.a, ty === 'f32' ? 'i32' : 'i64');
@@ -586,7 +598,8 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
       loadTo(RAX, a, ty);
       ao = regName(RAX, w);
     }
-    line(`cmp ${ao}, ${im !== null ? imm(im) : op(b, w)}`);
+    if (im === 0n && isReg(a)) line(`test ${ao}, ${ao}`);
+    else line(`cmp ${ao}, ${im !== null ? imm(im) : op(b, w)}`);
   };
   /** ucomis for float condition cc; returns the condition's flag test. */
   const fcompare = (ty: Ty, cc: string, a: number, b: number) => {
@@ -758,8 +771,9 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
           compare(i.ty, i.a, i.b, i.imm);
           line(`set${CC[i.op]} al`);
         }
-        line(`movzx eax, al`);
-        storeFrom(i.dst, RAX, 'i32');
+        const t = isReg(i.dst) ? reg(i.dst) : RAX;
+        line(`movzx ${R32[t]}, al`);
+        storeFrom(i.dst, t, 'i32');
         break;
       }
       case K.Select: {
