@@ -19,7 +19,7 @@ BOOT_INC     := $(wildcard boot/*.inc)
 BOOT_OBJ     := $(patsubst boot/%.asm,$(BUILD)/boot/%.o,$(BOOT_ASM))
 
 # Kernel test modes: each gets an ISO whose GRUB command line says test=<mode>.
-TEST_MODES := fault
+TEST_MODES := fault core
 
 .PHONY: all iso run debug test bench deps clean
 all: iso

@@ -15,8 +15,8 @@ import { buildHostExecutable } from './host.js';
 
 /** Program and the argument of its run(). */
 const PROGRAMS: [string, number][] = [
-  ['sort', 1_000_000], ['sieve', 2_000_000], ['sha256', 40], ['crc32', 40],
-  ['matmul', 200], ['nbody', 2_000_000], ['hashmap', 1_000_000], ['interp', 3_000_000],
+  ['sort', 1_000_000], ['sieve', 2_000_000], ['sha256', 150], ['crc32', 40],
+  ['matmul', 256], ['nbody', 2_000_000], ['hashmap', 3_000_000], ['interp', 3_000_000],
 ];
 const REPS = 5;
 
