@@ -79,8 +79,11 @@ test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(WASMC)
 	npx vitest run
 
 # Benchmarks: figures in build/bench/*.json (see README.md, Benchmarks).
-bench: $(BUILD)/os.iso
+# Host part: the backend vs V8 on the same Wasm (toolchain/bench/).
+# Guest part: the boot figures under QEMU (tests/bench/boot.ts).
+bench: $(BUILD)/os.iso $(BUILD)/.deps
 	@mkdir -p $(BUILD)/bench
+	npm run -s bench
 	$(ESBUILD) tests/bench/boot.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning --outfile=$(BUILD)/bench/boot.mjs
 	$(NODE) $(BUILD)/bench/boot.mjs
 

@@ -387,7 +387,8 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         i.op = d.op;
         i.a = toV(a);
         const divRem = d.op.startsWith('div') || d.op.startsWith('rem');
-        if (b.k === 'c' && fitsImm32(b.val) && !divRem) i.imm = b.val;
+        // A constant divisor other than 0 and -1 can neither trap nor overflow.
+        if (b.k === 'c' && fitsImm32(b.val) && (!divRem || (b.val !== 0n && b.val !== -1n))) i.imm = b.val;
         else i.b = toV(b);
         code.push(i);
         i.dst = pushNew(d.ty);

@@ -358,6 +358,15 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
       case 'div_s': case 'div_u': case 'rem_s': case 'rem_u': {
         const signed = i.op.endsWith('_s');
         const isRem = i.op.startsWith('rem');
+        if (i.imm !== null) {
+          // constant divisor, neither 0 nor -1 (lower.ts): no checks
+          line(`mov ${regName(RCX, w)}, ${imm(i.imm)}`);
+          loadTo(RAX, i.a, i.ty);
+          line(signed ? (w === 4 ? 'cdq' : 'cqo') : 'xor edx, edx');
+          line(`${signed ? 'idiv' : 'div'} ${regName(RCX, w)}`);
+          storeFrom(d, isRem ? RDX : RAX, i.ty);
+          return;
+        }
         const bo = op(i.b, w);
         line(`cmp ${bo}, 0`);
         line(`je ${trapLabel(trapCode('integer divide by zero'))}`);
