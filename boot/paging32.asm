@@ -13,8 +13,12 @@
 ;                stay unmapped, so touching them faults.
 ;
 ; All tables live in section .pagetables (.bss-like, zeroed here). The kernel
-; page tables form one flat array indexed by physical page number, so
-; __wasm_memory_grow (wasm_env.asm) can map more pages later.
+; page tables form one flat array indexed by physical page number, with a
+; page table for every page up to KERNEL_PT_COUNT * 2 MiB, so
+; __wasm_memory_grow (wasm_env.asm), which walks whatever CR3 holds, finds
+; an entry for every page of the Wasm memory reservation. The kernel later
+; replaces these tables with its own (kernel/kvspace.ts, from the layout
+; table in layout.asm).
 
 %include "boot.inc"
 

@@ -4,8 +4,10 @@
 ; reloads the GDT, drops the identity map, installs the TSS and IDT, and calls
 ; the generated kernel (toolchain/ABI.md):
 ;     __wasm_init()                  data segments, globals, start function
-;     wasm_export_kmain(mbInfoPhys, entryTsc)
-;                                    kmain(mbInfoPhys: u32, entryTsc: u64): void
+;     wasm_export_kmain(mbInfoPhys, entryTsc, layoutPhys)
+;                                    kmain(mbInfoPhys: u32, entryTsc: u64,
+;                                          layoutPhys: u32): void
+; (layoutPhys: the physical address of kernel_layout, layout.asm).
 ; If kmain returns, the CPU halts.
 
 %include "boot.inc"
@@ -13,7 +15,7 @@
 global start64_low
 extern gdt_install, idt_install, boot_pml4, kernel_stack_top
 extern multiboot_info_phys, boot_entry_tsc, serial_puts, serial_hex64, halt_forever
-extern __wasm_init, wasm_export_kmain
+extern __wasm_init, wasm_export_kmain, kernel_layout
 
 bits 64
 default rel
@@ -47,6 +49,7 @@ start64_high:
     call __wasm_init
     mov edi, [multiboot_info_phys]
     mov rsi, [boot_entry_tsc]
+    mov edx, PHYS(kernel_layout)
     call wasm_export_kmain
 
     lea rdi, [msg_returned]

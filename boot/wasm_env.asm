@@ -6,7 +6,8 @@
 ;                        the module has are mapped (paging32.asm), so an
 ;                        access past the end of memory faults.
 ;   __wasm_memory_grow   edi = delta pages -> eax = old page count or -1;
-;                        maps the new pages and updates __wasm_memory_pages.
+;                        maps the new pages in the live page tables (found
+;                        by walking CR3) and updates __wasm_memory_pages.
 ;   __wasm_trap          edi = trap code; prints the message from
 ;                        __wasm_trap_names and a backtrace, then stops.
 
@@ -15,7 +16,7 @@
 global __wasm_memory_base, __wasm_memory_grow, __wasm_trap
 extern __wasm_memory_pages, __wasm_memory_max_pages
 extern __wasm_trap_names, __wasm_trap_count
-extern kernel_pt_pool, pte_nx_mask, panic_stack_top
+extern pte_nx_mask, panic_stack_top
 extern serial_puts, serial_hex64, serial_dec64, print_backtrace, machine_fail
 
 bits 64
@@ -30,28 +31,45 @@ __wasm_memory_grow:
     ja .fail
     cmp rdx, [__wasm_memory_max_pages]
     ja .fail
-    ; Map the 4 KiB pages of Wasm pages [old, new): the kernel page table
-    ; entry for physical address p is kernel_pt_pool[p >> 12].
-    lea r8, [__wasm_memory_base]
-    mov r9, KERNEL_OFFSET
-    sub r8, r9                          ; physical address of byte 0
-    mov rsi, rcx
-    shl rsi, 16
-    add rsi, r8                         ; first physical byte to map
-    mov rdi, rdx
-    shl rdi, 16
-    add rdi, r8                         ; end
-    lea r9, [kernel_pt_pool]
-    mov r10, [pte_nx_mask]
-    or r10, PTE_PRESENT | PTE_WRITABLE
+    ; The 4 KiB pages of Wasm pages [old, new), as virtual addresses
+    ; [rsi, rdi). Their page tables are found by walking the live page
+    ; tables (CR3), so this works on boot's tables and on the kernel's own
+    ; (kernel/kvspace.ts), which must have a page table for every page of
+    ; the reservation.
+    lea rsi, [__wasm_memory_base]
+    mov rdi, rsi
+    mov rax, rcx
+    shl rax, 16
+    add rsi, rax
+    mov rax, rdx
+    shl rax, 16
+    add rdi, rax
+    ; First make sure every page has its page table, so that a failure
+    ; maps nothing.
+    mov r11, rsi
+.check:
+    cmp r11, rdi
+    jae .checked
+    mov rax, r11
+    call pte_address
+    test rax, rax
+    jz .fail
+    add r11, 4096
+    jmp .check
+.checked:
+    mov r11, [pte_nx_mask]
+    or r11, PTE_PRESENT | PTE_WRITABLE
 .map:
     cmp rsi, rdi
     jae .mapped
     mov rax, rsi
-    or rax, r10
-    mov r11, rsi
-    shr r11, 12
-    mov [r9 + r11 * 8], rax
+    call pte_address
+    mov r8, rsi
+    mov r9, KERNEL_OFFSET
+    sub r8, r9                          ; physical address of the page
+    or r8, r11
+    mov [rax], r8
+    invlpg [rsi]
     add rsi, 4096
     jmp .map
 .mapped:
@@ -60,6 +78,51 @@ __wasm_memory_grow:
     ret
 .fail:
     mov eax, -1
+    ret
+
+; One level of the walk in pte_address: r8 = physical address of a table;
+; follow the entry for rax at bit position %1 down to the next table.
+%macro PTE_WALK 1
+    mov r9, rax
+    shr r9, %1
+    and r9d, 511
+    mov r10, DIRECT_MAP_BASE
+    add r10, r8
+    mov r8, [r10 + r9 * 8]
+    test r8b, PTE_PRESENT
+    jz .missing
+    test r8b, PTE_LARGE
+    jnz .missing
+    mov r9, PTE_ADDR_MASK
+    and r8, r9
+    mov r9, DIRECT_MAP_SIZE
+    cmp r8, r9
+    jae .missing
+%endmacro
+
+; rax = virtual address -> rax = the virtual address (through the direct
+; map) of its 4 KiB page-table entry in the live page tables, or 0 when a
+; table on the way is missing, is a large page, or lies beyond the direct
+; map. Clobbers r8, r9, r10; makes no calls.
+pte_address:
+    mov r8, cr3
+    mov r9, PTE_ADDR_MASK
+    and r8, r9
+    mov r9, DIRECT_MAP_SIZE
+    cmp r8, r9
+    jae .missing
+    PTE_WALK 39                         ; PML4 -> PDPT
+    PTE_WALK 30                         ; PDPT -> PD
+    PTE_WALK 21                         ; PD -> PT
+    mov r9, rax
+    shr r9, 12
+    and r9d, 511
+    mov r10, DIRECT_MAP_BASE
+    add r10, r8
+    lea rax, [r10 + r9 * 8]
+    ret
+.missing:
+    xor eax, eax
     ret
 
 __wasm_trap:

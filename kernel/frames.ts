@@ -3,8 +3,9 @@
 // framesInit() is fed by the multiboot2 memory map (multiboot2.ts): every
 // usable region, trimmed inward to whole pages, becomes free frames, except
 //   - everything below 1 MiB (LOW_MEMORY_END),
-//   - the kernel image (from the ELF section headers GRUB passes; without
-//     them, the largest image the boot page tables allow),
+//   - the kernel image (from boot/'s layout table, layout.ts; without it,
+//     from the ELF section headers GRUB passes; without those, the largest
+//     image the boot page tables allow),
 //   - the boot modules (the servers, kernel.sym),
 //   - the boot information itself (the ACPI RSDP copy lives in it).
 // Only frames the direct map reaches (below DIRECT_MAP_SIZE) are managed:
@@ -24,6 +25,7 @@ import {
   mbRegionCount, mbTotalSize, memRegion, MEM_USABLE
 } from "./multiboot2";
 import { KErr } from "./errors";
+import { kernelEnd, kernelStart, layoutValid } from "./layout";
 import { print, printDec, printHex, println, printSize } from "./print";
 
 const FRAME_COUNT: u64 = DIRECT_MAP_SIZE / PAGE_SIZE;     // 1 Mi frames
@@ -39,6 +41,7 @@ let hint: u32 = 0;                 // word where the next search starts
 export let imageStart: u64 = 0;
 export let imageEnd: u64 = 0;
 export let imageFromElf = false;
+export let imageFromLayout = false;
 
 @inline function word(bits: usize, w: u32): u64 {
   return load<u64>(bits + (<usize>w << 3));
@@ -106,14 +109,19 @@ export function framesInit(): void {
     if (r.type == MEM_USABLE) framesAddRange(r.base, r.base + r.length);
   }
   framesReserveRange(0, LOW_MEMORY_END);
-  if (mbHasElfSections) {
+  imageFromLayout = false;
+  imageFromElf = false;
+  if (layoutValid) {
+    imageStart = kernelStart;
+    imageEnd = kernelEnd;
+    imageFromLayout = true;
+  } else if (mbHasElfSections) {
     imageStart = mbImageStart;
     imageEnd = mbImageEnd;
     imageFromElf = true;
   } else {
     imageStart = KERNEL_PHYS;
     imageEnd = KERNEL_PHYS + KERNEL_MAX_SIZE;
-    imageFromElf = false;
   }
   framesReserveRange(imageStart, imageEnd);
   for (let i = 0; i < mbModuleCount; i++) {
@@ -165,7 +173,7 @@ export function frameIsFree(phys: u64): bool {
   return phys < DIRECT_MAP_SIZE && bit(freeBits, phys / PAGE_SIZE);
 }
 
-// kernel image: 0x00100000 - 0x01170000 (16.4 MiB, from the ELF sections)
+// kernel image: 0x00100000 - 0x01180000 (16.5 MiB, from boot/'s layout table)
 // frames: N free of M (X MiB free)
 export function framesPrint(): void {
   print("kernel image: ");
@@ -174,7 +182,8 @@ export function framesPrint(): void {
   printHex(imageEnd, 8);
   print(" (");
   printSize(imageEnd - imageStart);
-  println(imageFromElf ? ", from the ELF sections)" : ", assumed: no ELF sections tag)");
+  println(imageFromLayout ? ", from boot/'s layout table)"
+    : imageFromElf ? ", from the ELF sections)" : ", assumed: no layout table or ELF sections tag)");
   print("frames: ");
   printDec(framesFree);
   print(" free of ");

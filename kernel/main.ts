@@ -3,8 +3,9 @@
 // boot/ has switched to 64-bit long mode, mapped the kernel in the higher
 // half and physical memory 0..4 GiB at DIRECT_MAP_BASE, set up COM1,
 // called __wasm_init (data segments, globals, start function) and now calls
-// kmain with the physical address of the multiboot2 boot information and
-// the time stamp counter read at the kernel's first instruction (_start).
+// kmain with the physical address of the multiboot2 boot information, the
+// time stamp counter read at the kernel's first instruction (_start), and
+// the physical address of boot/'s kernel layout table (layout.ts; 0: none).
 // Interrupts are disabled and stay disabled for now.
 //
 // kmain reads the boot information, then sets up memory (frames.ts, the
@@ -24,12 +25,13 @@ import { runTestMode } from "./testmode";
 import { halt, panic } from "./panic";
 import { framesInit, framesPrint, imageStart } from "./frames";
 import { pagingInit } from "./paging";
-import { kvspaceBuild, kvspaceError } from "./kvspace";
+import { kvspaceBuild, kvspaceError, kvspaceOwnImage } from "./kvspace";
+import { layoutError, layoutErrorValue, layoutRead } from "./layout";
 import { protectEnable, protectPrint } from "./protect";
 import { objectsInit } from "./cap";
 import { schedInit } from "./sched";
 
-export function kmain(mbInfoPhys: u32, entryTsc: u64): void {
+export function kmain(mbInfoPhys: u32, entryTsc: u64, layoutPhys: u32): void {
   const bannerTsc = rdtsc();
   printBanner();                         // "tsos <version> — ..."
   printBootTicks(entryTsc, bannerTsc);   // for `make bench`
@@ -42,6 +44,7 @@ export function kmain(mbInfoPhys: u32, entryTsc: u64): void {
     panic("bad multiboot2 boot information");
   }
   cmdlineInit(strData(mbCmdline), strLen(mbCmdline)); // key=value words
+  kernelLayout(layoutPhys);              // boot/'s table of the image's parts
   framesInit();                          // free RAM minus image, modules, boot info
   framesPrint();
   pagingInit(0);                         // the boot page tables, for now
@@ -75,7 +78,22 @@ function kernelAddressSpace(): void {
   }
   print("kernel PML4 at ");
   printHex(pml4, 8);
-  println(", direct map rebuilt (2 MiB pages, NX), image shared with boot/");
+  print(", direct map rebuilt (2 MiB pages, NX), ");
+  println(kvspaceOwnImage ? "image mapped W^X by the kernel" : "image shared with boot/");
+}
+
+// Read boot/'s layout table. None (0, the Node tests) is fine: the image
+// extent then comes from the ELF sections tag; a bad one is a build bug.
+function kernelLayout(layoutPhys: u32): void {
+  if (layoutRead(<u64>layoutPhys) || layoutPhys == 0) return;
+  print("kernel layout table at ");
+  printHex(layoutPhys, 8);
+  print(": ");
+  print(layoutError);
+  print(" ");
+  printHex(layoutErrorValue, 16);
+  println();
+  panic("bad kernel layout table from boot/");
 }
 
 // "boot: N TSC ticks from kernel entry to banner": under QEMU -icount

@@ -111,7 +111,9 @@ export let mbFbType: u32 = 0;
 // The kernel image's physical extent, from the ELF section headers GRUB
 // passes (tag 9): the lowest and highest physical byte of every allocated
 // section linked in the higher half (address - KERNEL_OFFSET), .bss and the
-// Wasm memory reservation included. frames.ts keeps the allocator out of it.
+// Wasm memory reservation included. frames.ts keeps the allocator out of it
+// only when kmain got no layout table from boot/ (layout.ts); boot/ always
+// passes one, so this is for the Node tests that pass none.
 export let mbHasElfSections = false;
 export let mbImageStart: u64 = 0;
 export let mbImageEnd: u64 = 0;         // exclusive

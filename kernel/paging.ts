@@ -143,9 +143,10 @@ export function vmMapLarge(pml4: u64, va: u64, pa: u64, rights: u32): KErr {
   return mapAt(pml4, va, leafEntry(pa, rights) | PTE_LARGE, (rights & MAP_USER) != 0, 1);
 }
 
-// Perform: walk down to level `leafLevel` (0: PT, 1: PD), making the
-// missing tables, and store `entry` there if the place is free.
-function mapAt(pml4: u64, va: u64, entry: u64, user: bool, leafLevel: u32): KErr {
+// Walk down to level `leafLevel` (0: PT, 1: PD), making the missing
+// tables; the table at that level, or 0 with descendErr set.
+let descendErr: KErr = KErr.OK;
+function descend(pml4: u64, va: u64, user: bool, leafLevel: u32): u64 {
   const inner = PTE_PRESENT | PTE_WRITABLE | (user ? PTE_USER : 0);
   let table = pml4;
   for (let level: u32 = 3; level > leafLevel; level--) {
@@ -153,18 +154,33 @@ function mapAt(pml4: u64, va: u64, entry: u64, user: bool, leafLevel: u32): KErr
     const e = phys_read64(ea);
     if ((e & PTE_PRESENT) == 0) {
       const t = tableAlloc();
-      if (t == 0) return KErr.OUT_OF_MEMORY;
+      if (t == 0) { descendErr = KErr.OUT_OF_MEMORY; return 0; }
       phys_write64(ea, t | inner);
       table = t;
     } else {
-      if (e & PTE_LARGE) return KErr.ALREADY_MAPPED; // covered by a large page
+      if (e & PTE_LARGE) { descendErr = KErr.ALREADY_MAPPED; return 0; } // covered by a large page
       table = e & PTE_ADDR;
     }
   }
+  return table;
+}
+
+// Perform: store `entry` at level `leafLevel` for `va` if the place is free.
+function mapAt(pml4: u64, va: u64, entry: u64, user: bool, leafLevel: u32): KErr {
+  const table = descend(pml4, va, user, leafLevel);
+  if (table == 0) return descendErr;
   const leaf = entryAddr(table, index(va, leafLevel));
   if (phys_read64(leaf) & PTE_PRESENT) return KErr.ALREADY_MAPPED;
   phys_write64(leaf, entry);
   return KErr.OK;
+}
+
+// Make sure the page table (the last level) for the kernel-half address
+// `va` exists, mapping nothing: for pages that boot/'s __wasm_memory_grow
+// maps later by walking the live tables.
+export function vmEnsureTable(pml4: u64, va: u64): KErr {
+  if ((va & (PAGE_SIZE - 1)) != 0 || va < KERNEL_HALF) return KErr.BAD_ADDRESS;
+  return descend(pml4, va, false, 0) == 0 ? descendErr : KErr.OK;
 }
 
 // The physical address of the entry that maps `va` at the lowest level

@@ -44,9 +44,9 @@ const TYPICAL_LOG = [
   '  start 0x0010f000 end 0x00112a3c size 0x3a3c (14.5 KiB) "kernel.sym"',
   "framebuffer: none",
   "ACPI RSDP: v1 (tag 14), revision 0, copy at 0x00010110",
-  // No ELF sections tag: the largest possible image is kept out, which on
+  // No layout table, no ELF sections tag: the largest possible image is kept out, which on
   // a 128 MiB machine leaves nothing (GRUB always passes the tag).
-  "kernel image: 0x00100000 - 0x08100000 (128 MiB, assumed: no ELF sections tag)",
+  "kernel image: 0x00100000 - 0x08100000 (128 MiB, assumed: no layout table or ELF sections tag)",
   "frames: 0 free of 32639 (0 MiB free)",
   "address space: kept the boot page tables: no frame for the PML4",
   "protections: nx smep smap",

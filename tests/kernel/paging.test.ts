@@ -162,3 +162,34 @@ describe("map, look up, unmap", () => {
     expect(ex.vspaceCreate()).toBe(0n);
   });
 });
+
+describe("page tables for later (vmEnsureTable)", () => {
+  it("makes the tables down to the page table of a kernel-half address, and maps nothing", async () => {
+    const { m, ex } = await setup();
+    m.place(0x6000n, new Uint8Array(4096)); // the kernel image's (empty) PDPT
+    const va = 0xffff_ffff_8120_3000n;
+    const free0: bigint = ex.framesFree();
+    expect(errName(ex.vmEnsureTable(KPML4, va))).toBe("OK");
+    expect(ex.framesFree()).toBe(free0 - 2n); // a page directory and a page table (the PDPT was there)
+    const [e4, e3, e2, e1] = entries(m, KPML4, va);
+    expect(e4 & ADDR).toBe(0x6000n);
+    expect(e3 & (P | W | U)).toBe(P | W);
+    expect(e2 & (P | W | U | PS)).toBe(P | W);
+    expect(e1).toBe(0n);
+    expect(errName(ex.vmLookup(KPML4, va))).toBe("NOT_MAPPED");
+    // Again, or for another page of the same table: nothing new.
+    expect(errName(ex.vmEnsureTable(KPML4, va + 0x1000n))).toBe("OK");
+    expect(ex.framesFree()).toBe(free0 - 2n);
+    // Then a mapping there uses that table.
+    expect(errName(ex.vmMap(KPML4, va, 0x300000n, MAP.WRITE))).toBe("OK");
+    expect(ex.framesFree()).toBe(free0 - 2n);
+  });
+
+  it("refuses user-half and unaligned addresses", async () => {
+    const { ex } = await setup();
+    const free0: bigint = ex.framesFree();
+    expect(errName(ex.vmEnsureTable(KPML4, 0x400000n))).toBe("BAD_ADDRESS");
+    expect(errName(ex.vmEnsureTable(KPML4, 0xffff_ffff_8120_3008n))).toBe("BAD_ADDRESS");
+    expect(ex.framesFree()).toBe(free0);
+  });
+});

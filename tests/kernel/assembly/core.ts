@@ -42,6 +42,7 @@ export function vmLookup(pml4: u64, va: u64): i32 { return paging.vmLookup(pml4,
 export function lookupPhys(): u64 { return paging.lookupPhys; }
 export function lookupRights(): u32 { return paging.lookupRights; }
 export function vspaceFree(pml4: u64): i32 { return paging.vspaceFree(pml4); }
+export function vmEnsureTable(pml4: u64, va: u64): i32 { return paging.vmEnsureTable(pml4, va); }
 
 // --- objects and capabilities ---
 export function objectsInit(): void { cap.objectsInit(); sched.schedInit(); }
