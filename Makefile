@@ -18,6 +18,11 @@ BOOT_ASM     := $(wildcard boot/*.asm)
 BOOT_INC     := $(wildcard boot/*.inc)
 BOOT_OBJ     := $(patsubst boot/%.asm,$(BUILD)/boot/%.o,$(BOOT_ASM))
 
+# User programs (servers/<name>/<name>.asm -> build/servers/<name>.elf, a
+# static ELF64 at 0x400000), each a GRUB boot module of every ISO.
+SERVERS    := hello bye
+SERVER_ELF := $(foreach s,$(SERVERS),$(BUILD)/servers/$(s).elf)
+
 # Kernel test modes: each gets an ISO whose GRUB command line says test=<mode>.
 TEST_MODES := fault core
 
@@ -56,13 +61,24 @@ $(BUILD)/boot/%.o: boot/%.asm $(BOOT_INC) $(BUILD)/.deps
 $(BUILD)/kernel.elf: $(BOOT_OBJ) $(BUILD)/kernel/kernel.o boot/linker.ld
 	$(LD) -n -z max-page-size=0x1000 -T boot/linker.ld -o $@ $(BOOT_OBJ) $(BUILD)/kernel/kernel.o
 
-# --- the ISO ---------------------------------------------------------------------
-# qemu/mkiso.sh <kernel.elf> <kernel command line> <out.iso>
-$(BUILD)/os.iso: $(BUILD)/kernel.elf qemu/mkiso.sh boot/grub.cfg.in
-	bash qemu/mkiso.sh $< "" $@
+# --- user programs -----------------------------------------------------------------
+$(BUILD)/servers/%.o: servers/%.asm $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -o $@ $<
 
-$(BUILD)/test-%.iso: $(BUILD)/kernel.elf qemu/mkiso.sh boot/grub.cfg.in
-	bash qemu/mkiso.sh $< "test=$*" $@
+define SERVER_RULE
+$(BUILD)/servers/$(1).elf: $(BUILD)/servers/$(1)/$(1).o
+	$$(LD) -static -nostdlib -e _start -Ttext-segment=0x400000 -z noexecstack -o $$@ $$<
+endef
+$(foreach s,$(SERVERS),$(eval $(call SERVER_RULE,$(s))))
+
+# --- the ISO ---------------------------------------------------------------------
+# qemu/mkiso.sh <kernel.elf> <kernel command line> <out.iso> [program.elf ...]
+$(BUILD)/os.iso: $(BUILD)/kernel.elf $(SERVER_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@ $(SERVER_ELF)
+
+$(BUILD)/test-%.iso: $(BUILD)/kernel.elf $(SERVER_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "test=$*" $@ $(SERVER_ELF)
 
 # --- use it ------------------------------------------------------------------------
 # RUN_FLAGS picks the boot configuration: make run RUN_FLAGS="--uefi --usb"

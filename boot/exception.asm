@@ -20,6 +20,7 @@
 global exception_entry
 extern serial_putc, serial_puts, serial_hex64, serial_dec64, print_backtrace, machine_fail
 extern kernel_stack_guard, ist_stack_guard, panic_stack_guard
+extern user_exception
 
 ; The frame exception_entry builds, as offsets from its final rsp.
 F_CR3    equ 0
@@ -52,6 +53,8 @@ default rel
 section .text
 
 exception_entry:
+    test byte [rsp + 24], 3             ; CS of the interrupted code: ring 3?
+    jnz user_exception                  ; a user fault: syscall.asm
     push rax
     push rbx
     push rcx

@@ -30,6 +30,7 @@ import { layoutError, layoutErrorValue, layoutRead } from "./layout";
 import { protectEnable, protectPrint } from "./protect";
 import { objectsInit } from "./cap";
 import { schedInit } from "./sched";
+import { runUserPrograms, syscallDispatch, userFault } from "./usermode";
 
 export function kmain(mbInfoPhys: u32, entryTsc: u64, layoutPhys: u32): void {
   const bannerTsc = rdtsc();
@@ -54,6 +55,7 @@ export function kmain(mbInfoPhys: u32, entryTsc: u64, layoutPhys: u32): void {
   objectsInit();                         // empty object pools and CNodes
   schedInit();                           // empty run queues
   runTestMode();                         // test=<mode> from the QEMU suite
+  runUserPrograms();                     // the ELF boot modules, one after the other
   println("boot complete");
   halt();                                // nothing to run yet: hlt for ever
 }
@@ -102,4 +104,16 @@ function printBootTicks(entryTsc: u64, bannerTsc: u64): void {
   print("boot: ");
   printDec(bannerTsc >= entryTsc ? bannerTsc - entryTsc : 0);
   println(" TSC ticks from kernel entry to banner");
+}
+
+// Called by boot/syscall.asm on the thread's kernel stack: number and
+// arguments as the user passed them (rax; rdi, rsi, rdx, r10, r8).
+export function syscall_dispatch(num: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64 {
+  return syscallDispatch(num, a0, a1, a2, a3, a4);
+}
+
+// Called by boot/syscall.asm for a CPU exception in user mode: the
+// thread's registers are saved; the result is its stop status.
+export function user_fault(vector: u64, err: u64, addr: u64, rip: u64): i32 {
+  return userFault(vector, err, addr, rip);
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { compileKernelWasm } from "./compile";
 import { Machine } from "./machine";
 import { KERNEL_SECTIONS, Mb2Builder, QEMU_128M_MAP, typicalBootInfo } from "./mb2";
+import { build, goodImage } from "./elfimage";
 
 let kernel: Uint8Array;
 beforeAll(async () => { kernel = await compileKernelWasm("kernel/main.ts"); }, 60_000);
@@ -199,5 +200,52 @@ describe("kmain, test=core", () => {
     const result = m.run(() => (instance.exports.kmain as (p: number, tsc: bigint) => void)(0x10000, 0n));
     expect(result.how).toBe("halted");
     expect(m.output).toMatch(/\ntest=core: \d+ checks passed\nboot complete\n$/);
+  });
+});
+
+describe("kmain, user programs", () => {
+  it("runs each ELF boot module in its own address space, skips a bad one, serves system calls with checked pointers", async () => {
+    const m = new Machine();
+    const instance = await m.load(kernel);
+    m.addRam(0x100000, 0x7ee0000);
+    bootPageTables(m);
+    const good = build(goodImage());
+    const bad = new TextEncoder().encode("not a program\n".repeat(8));
+    m.place(0x2000000, good);
+    m.place(0x2100000, bad);
+    const mbi = new Mb2Builder().cmdline("").loaderName("GRUB").module(0x117d000, 0x11878ca, "kernel.sym")
+      .module(0x2100000, 0x2100000 + bad.length, "junk")
+      .module(0x2000000, 0x2000000 + good.length, "hello")
+      .mmap(QEMU_128M_MAP).elfSections(KERNEL_SECTIONS).loadBase(0x100000).end().build();
+    m.place(0x10000, mbi);
+    m.userExitStatus = 7;
+    const result = m.run(() => (instance.exports.kmain as (p: number, tsc: bigint) => void)(0x10000, 0n));
+    expect(result.how).toBe("halted");
+    const out = m.output;
+    expect(out).toContain("process junk: bad ELF image: not an ELF file, skipped\n");
+    expect(out).toMatch(/process hello: entry 0x401000, address space 0x[0-9a-f]+\nprocess hello: exited with status 7\nboot complete\n$/);
+    expect(out).not.toContain("process kernel.sym");
+    expect(m.syscallInitCalls).toBe(1);
+    expect(m.userEntries.length).toBe(1);
+    expect(m.cr3).toBe(0x1170000n); // the kernel's address space again
+    // The register area user.enter was given: rip, rsp, rflags (tcb.ts order).
+    const regs = new DataView(m.memory!.buffer, m.userEntries[0], 20 * 8);
+    expect(regs.getBigUint64(16 * 8, true)).toBe(0x401000n);
+    expect(regs.getBigUint64(7 * 8, true)).toBe(0x7fff_fff0_0000n);
+    expect(regs.getBigUint64(17 * 8, true)).toBe(2n); // IF clear: no interrupts yet
+
+    // System calls against hello's address space (the last process run).
+    const sys = instance.exports.syscall_dispatch as (n: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint) => bigint;
+    const call = (n: number, a0 = 0n, a1 = 0n) => { m.clearOutput(); const r = sys(BigInt(n), a0, a1, 0n, 0n, 0n); return { r, out: m.output }; };
+    expect(call(0)).toEqual({ r: 0n, out: "" });                                  // null
+    expect(call(2, 0x402000n, 16n)).toEqual({ r: 16n, out: "user memory ok!\n" }); // debug_write
+    expect(call(2, 0x401000n, 2n)).toEqual({ r: 2n, out: "\x0f\x05".replace(/[\x00-\x1f]/g, "?") });
+    expect(call(1, 0x41n)).toEqual({ r: 0n, out: "A" });                          // debug_putc
+    expect(call(4)).toEqual({ r: 0n, out: "" });                                  // yield
+    expect(call(2, 0xffff_ffff_8010_0000n, 16n)).toEqual({ r: -9n, out: "" });   // kernel address: BAD_ADDRESS
+    expect(call(2, 0x404000n, 1n)).toEqual({ r: -9n, out: "" });                 // unmapped
+    expect(call(2, 0x403ff0n, 0x20n)).toEqual({ r: -9n, out: "" });              // runs off the end
+    expect(call(2, 0x402000n, 1n << 20n)).toEqual({ r: -1n, out: "" });          // too long: INVALID_ARGUMENT
+    expect(call(99)).toEqual({ r: -1n, out: "" });                                // no such call
   });
 });

@@ -214,10 +214,24 @@ export class Machine {
     };
   }
 
+  // The "user" import module: boot/syscall.asm's way into ring 3. There is
+  // no ring 3 here: enter() records the register area it was given and
+  // reports the thread as exited with status userExitStatus.
+  userEntries: number[] = [];
+  userExitStatus = 0;
+  syscallInitCalls = 0;
+  userImports(): Record<string, Function> {
+    return {
+      syscall_init: () => { this.syscallInitCalls++; },
+      enter: (regs: number) => { this.userEntries.push(regs >>> 0); return this.userExitStatus; },
+      leave: () => { throw new Error("user.leave outside a system call"); },
+    };
+  }
+
   // Instantiate a kernel Wasm module on this machine (runs its start function).
   async load(binary: Uint8Array): Promise<WebAssembly.Instance> {
     const module = await WebAssembly.compile(binary as Uint8Array<ArrayBuffer>);
-    const instance = await WebAssembly.instantiate(module, { x86: this.imports() } as WebAssembly.Imports);
+    const instance = await WebAssembly.instantiate(module, { x86: this.imports(), user: this.userImports() } as WebAssembly.Imports);
     this.memory = instance.exports.memory as WebAssembly.Memory;
     return instance;
   }

@@ -1,5 +1,6 @@
 // wasm.test.ts — the shape of the kernel's Wasm, as the backend and boot
-// stub expect it: only x86.* imports, with the signatures of toolchain/ABI.md;
+// stub expect it: only x86.* imports, with the signatures of toolchain/ABI.md,
+// and the user.* functions boot/syscall.asm provides (wasm_import_user_*);
 // no floating point and no indirect calls (the backend's first slice lacks
 // them); a name section for GDB; linear memory of at most 16 MiB; kmain.
 
@@ -57,11 +58,22 @@ describe("kernel Wasm", () => {
     for (const imp of imports) expect(imp.sig, imp.name).toEqual(abi.get(imp.name));
   });
 
-  it("imports nothing but ABI intrinsics", () => {
+  it("imports nothing but ABI intrinsics and boot/syscall.asm's user-mode functions", () => {
     const abi = abiIntrinsics();
     const imports = readWasm(kernel).imports;
     expect(imports.length).toBeGreaterThan(0);
+    const asm = readFileSync(join(ROOT, "boot/syscall.asm"), "utf8");
+    const user: Record<string, { params: string[]; results: string[] }> = {
+      syscall_init: { params: [], results: [] },
+      enter: { params: ["i32"], results: ["i32"] },
+      leave: { params: ["i32"], results: [] },
+    };
     for (const imp of imports) {
+      if (imp.module === "user") {
+        expect(imp.sig, imp.name).toEqual(user[imp.name]);
+        expect(asm, imp.name).toMatch(new RegExp(`^wasm_import_user_${imp.name}:`, "m"));
+        continue;
+      }
       expect(imp.module, imp.name).toBe("x86");
       expect(imp.sig, imp.name).toEqual(abi.get(imp.name));
     }

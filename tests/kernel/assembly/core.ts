@@ -98,3 +98,15 @@ export function threadSetPriority(cn: u32, t: u32, p: u32): i32 { return thread.
 export function tcbFaultBadge(t: u32): u64 { return tcbs.tcb(t).faultBadge; }
 export function tcbIpcBuffer(t: u32): u64 { return tcbs.tcb(t).ipcBuffer; }
 export function tcbFaultEp(t: u32): i32 { return tcbs.tcb(t).faultEp; }
+
+// --- user programs: ELF images, user pointers ---
+import * as elf from "../../../kernel/elf";
+import * as uaccess from "../../../kernel/uaccess";
+export function elfCheck(phys: u64, size: u64): u32 { return elf.elfCheck(phys, size); }
+export function elfEntry(): u64 { return elf.elfEntry; }
+export function elfLoad(pml4: u64, phys: u64): i32 { return elf.elfLoad(pml4, phys); }
+export function userRangeCheck(pml4: u64, va: u64, len: u64, write: bool): i32 { return uaccess.userRangeCheck(pml4, va, len, write); }
+export function copyFromUser(pml4: u64, dst: usize, va: u64, len: u64): i32 { return uaccess.copyFromUser(pml4, dst, va, len); }
+export function copyToUser(pml4: u64, va: u64, src: usize, len: u64): i32 { return uaccess.copyToUser(pml4, va, src, len); }
+const userScratch = memory.data(8192, 16);
+export function userScratchAddr(): usize { return userScratch; }

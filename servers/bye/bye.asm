@@ -1,0 +1,36 @@
+; bye.asm - the second user program (a GRUB module after hello): runs in a
+; fresh address space after hello was stopped by its fault, writes a line
+; with debug_putc (one system call per byte), then ends with the exit
+; system call; the kernel reports "process bye: exited with status 3".
+; System-call numbers: copied from kernel/syscalls.ts (checked by
+; tests/kernel/syscalls.test.ts).
+
+SYS_NULL        equ 0
+SYS_DEBUG_PUTC  equ 1
+SYS_DEBUG_WRITE equ 2
+SYS_EXIT        equ 3
+SYS_YIELD       equ 4
+
+bits 64
+default rel
+section .text
+global _start
+
+_start:
+    lea rbx, [msg]                      ; rbx survives system calls
+.next:
+    movzx edi, byte [rbx]
+    test edi, edi
+    jz .done
+    mov eax, SYS_DEBUG_PUTC
+    syscall
+    inc rbx
+    jmp .next
+.done:
+    mov edi, 3
+    mov eax, SYS_EXIT
+    syscall
+    ud2                                 ; exit does not return
+
+section .rodata
+msg: db "bye: registers survive system calls, exiting with status 3", 10, 0
