@@ -3,6 +3,8 @@
 // - guest instructions from kernel entry (_start) to the banner, read from the
 //   kernel's own `boot: N TSC ticks ...` line in a run under -icount shift=0,
 //   where the guest's rdtsc counts executed instructions (repeatable);
+// - guest instructions per null system call round trip (user -> kernel ->
+//   user), measured by servers/hello in the same run;
 // - wall time from QEMU's start to the banner and to `boot complete`, in a
 //   normal run (what a user waits; depends on the machine's load).
 // Sizes of the ISO and of the generated kernel code come along.
@@ -13,6 +15,7 @@ import { Qemu, buildPath } from '../qemu/qemu.js';
 
 const BANNER = /^tsos \d+\.\d+\.\d+/m;
 const TICKS = /boot: (\d+) TSC ticks from kernel entry to banner/;
+const NULL_SYSCALL = /hello: null syscall: (\d+) ticks per call/;
 
 async function timedBoot(icount: boolean) {
   const q = new Qemu({ iso: buildPath('os.iso'), icount });
@@ -20,7 +23,7 @@ async function timedBoot(icount: boolean) {
   try {
     await q.waitFor(BANNER, 600_000);
     const banner = Date.now() - t0;
-    await q.waitFor('boot complete', 600_000);
+    await q.waitFor(/^boot complete$/m, 600_000);
     const complete = Date.now() - t0;
     return { banner, complete, log: q.result().log };
   } finally {
@@ -37,9 +40,11 @@ function sectionSize(obj: string, section: string): number {
 async function main() {
   const counted = await timedBoot(true);
   const ticks = counted.log.match(TICKS);
+  const nullCall = counted.log.match(NULL_SYSCALL);
   const wall = await timedBoot(false);
   const result = {
     guestInstructionsEntryToBanner: ticks ? Number(ticks[1]) : null,
+    guestInstructionsNullSyscall: nullCall ? Number(nullCall[1]) : null,
     wallMsQemuStartToBanner: wall.banner,
     wallMsQemuStartToBootComplete: wall.complete,
     isoBytes: statSync(buildPath('os.iso')).size,
