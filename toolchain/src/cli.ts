@@ -1,22 +1,23 @@
 // wasmc: the command-line face of the backend.
 //
-//   wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--dump=ir,fuse,dce,regalloc]
+//   wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,regalloc]
 //
 // Exit status 0 on success; 1 for a bad module or one we cannot compile
 // (one line on stderr naming the byte offset and the reason, and no output
 // file); 2 for bad usage; 3 for an internal error (a bug: please report it).
 
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { compile, Target } from './compile.js';
+import { compile, Target, Cpu } from './compile.js';
 import { WasmError } from './wasm/errors.js';
 import { CompileError } from './codegen/errors.js';
 
-const USAGE = 'usage: wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--dump=ir,fuse,dce,regalloc]';
+const USAGE = 'usage: wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,regalloc]';
 
 function main(argv: string[]): number {
   let input: string | undefined;
   let output: string | undefined;
   let target: Target = 'host';
+  let cpu: Cpu = 'x86-64';
   const dump = new Set<string>();
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
@@ -28,6 +29,14 @@ function main(argv: string[]): number {
         return 2;
       }
       target = t;
+    } else if (a.startsWith('--cpu=')) {
+      // x86-64: baseline (SSE2 only), the default; x86-64-v2 adds SSE4.1 and popcnt.
+      const c = a.slice('--cpu='.length);
+      if (c !== 'x86-64' && c !== 'x86-64-v2') {
+        console.error(`wasmc: unknown cpu '${c}' (x86-64 or x86-64-v2)`);
+        return 2;
+      }
+      cpu = c;
     } else if (a.startsWith('--dump=')) {
       for (const p of a.slice('--dump='.length).split(',')) {
         if (!['ir', 'fuse', 'dce', 'regalloc'].includes(p)) {
@@ -60,7 +69,7 @@ function main(argv: string[]): number {
     return 1;
   }
   try {
-    const asm = compile(bytes, { target, dump });
+    const asm = compile(bytes, { target, cpu, dump });
     const tmp = `${output}.tmp`;
     writeFileSync(tmp, asm);
     renameSync(tmp, output);

@@ -5,7 +5,7 @@
 import { loadModule } from './wasm/index.js';
 import { compileModule, CompileOptions } from './codegen/module.js';
 
-export type { CompileOptions, Target } from './codegen/module.js';
+export type { CompileOptions, Target, Cpu } from './codegen/module.js';
 
 export function compile(bytes: Uint8Array, opts: CompileOptions): string {
   const module = loadModule(bytes); // decode + validate; throws WasmError

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compile } from './compile.js';
+import { compile, Cpu } from './compile.js';
 
 /** Where linear memory lives in host executables (below 2 GiB, see ABI.md). */
 export const HOST_MEMORY_BASE = 0x10000000;
@@ -43,12 +43,12 @@ const linkArgs = (exe: string, obj: string) => [
 ];
 
 /** Compiles `wasm` into an executable at dir/name; returns its path. */
-export function buildHostExecutable(wasm: Uint8Array, dir: string, name: string): string {
+export function buildHostExecutable(wasm: Uint8Array, dir: string, name: string, opts: { cpu?: Cpu } = {}): string {
   mkdirSync(dir, { recursive: true });
   const asm = join(dir, `${name}.asm`);
   const obj = join(dir, `${name}.o`);
   const exe = resolve(dir, name);
-  writeFileSync(asm, compile(wasm, { target: 'host' }));
+  writeFileSync(asm, compile(wasm, { target: 'host', cpu: opts.cpu }));
   execFileSync('nasm', ['-f', 'elf64', '-o', obj, asm], { stdio: 'inherit' });
   execFileSync('gcc', linkArgs(exe, obj), { stdio: 'inherit' });
   return exe;

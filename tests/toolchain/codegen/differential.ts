@@ -10,6 +10,7 @@ import wabtInit from 'wabt';
 import { buildHostExecutable, runHost, HostCall, Outcome } from '../../../toolchain/src/host.js';
 import { decodeModule } from '../../../toolchain/src/wasm/decode.js';
 import { ValType } from '../../../toolchain/src/wasm/types.js';
+import type { Cpu } from '../../../toolchain/src/compile.js';
 
 let wabt: Awaited<ReturnType<typeof wabtInit>> | undefined;
 
@@ -104,7 +105,7 @@ export interface DiffResult {
  * Runs every exported function of `wasm` with `perFunc` argument tuples in
  * V8 and natively; returns the calls and any mismatch described in words.
  */
-export async function differential(wasm: Uint8Array, name: string, perFunc = 40, seed = 0x5eedn): Promise<DiffResult> {
+export async function differential(wasm: Uint8Array, name: string, perFunc = 40, seed = 0x5eedn, opts: { cpu?: Cpu; extra?: (params: ValType[]) => bigint[][] } = {}): Promise<DiffResult> {
   const m = decodeModule(wasm);
   const calls: HostCall[] = [];
   let s = seed;
@@ -112,6 +113,7 @@ export async function differential(wasm: Uint8Array, name: string, perFunc = 40,
     if (e.kind !== 'func') continue;
     const ft = m.funcTypes[e.index];
     for (const args of argTuples(ft.params, ft.params.length === 0 ? 1 : perFunc, s++)) calls.push({ name: e.name, args });
+    for (const args of opts.extra?.(ft.params) ?? []) calls.push({ name: e.name, args });
   }
   // V8 first.
   const inst = new WebAssembly.Instance(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>), {});
@@ -155,7 +157,7 @@ export async function differential(wasm: Uint8Array, name: string, perFunc = 40,
       }),
     };
   };
-  const exe = buildHostExecutable(wasm, 'build/test-host', name);
+  const exe = buildHostExecutable(wasm, 'build/test-host', name, { cpu: opts.cpu });
   const run = runHost(exe, calls);
   const mismatches: string[] = [];
   if (!run.ready) mismatches.push(`instance did not start: ${run.initTrap ?? run.stderr}`);

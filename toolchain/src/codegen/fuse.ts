@@ -13,6 +13,8 @@
 //   that exit (one jump less per iteration).
 // - a jump to the label that immediately follows it is dropped.
 // - moves of a vreg to itself are dropped.
+// - `t = a shl k; d = t add c` (k = 1..3, t used only there) becomes
+//   `d = shladd a, k, c` (imm = k, off = c): one lea.
 
 import { Func, Ins, K, uses, invertCond, isFloat } from './ir.js';
 
@@ -51,6 +53,24 @@ export function fuse(f: Func): Func {
       continue;
     }
     if (i.k === K.Mov && i.imm === null && i.a === i.dst) continue;
+    // Address arithmetic: `t = a shl k` (k = 1..3, t used once) then
+    // `d = t add c` becomes one `d = shladd a, k, c` (the emitter's lea).
+    if (
+      i.k === K.Bin && i.op === 'add' && i.imm !== null && !isFloat(i.ty) && prev && prev.k === K.Bin && prev.op === 'shl' &&
+      prev.ty === i.ty && prev.imm !== null && prev.dst === i.a && useCount[i.a] === 1 && !locals.has(i.a)
+    ) {
+      const k = Number(BigInt.asUintN(8, prev.imm)) & (i.ty === 'i32' ? 31 : 63);
+      const c = i.ty === 'i32' ? BigInt.asIntN(32, i.imm) : i.imm;
+      if (k >= 1 && k <= 3 && c >= -0x80000000n && c <= 0x7fffffffn) {
+        out.pop();
+        i.op = 'shladd';
+        i.a = prev.a;
+        i.off = Number(c);
+        i.imm = BigInt(k);
+        out.push(i);
+        continue;
+      }
+    }
     out.push(i);
   }
   rotateLoops(f, out);

@@ -8,7 +8,8 @@
 // Every IR instruction is preceded by a comment with its Wasm byte offset and
 // its IR text, so the output reads side by side with `--dump=ir`.
 //
-// Floats (SSE2, plus SSE4.1 `rounds*` for ceil/floor/trunc/nearest): Wasm's
+// Floats (SSE2 only by default; SSE4.1 `rounds*` for ceil/floor/trunc/nearest
+// only with the x86-64-v2 option): Wasm's
 // NaN rules are met by construction — arithmetic lets the CPU propagate the
 // (quieted) input NaN or make the default NaN, both allowed; abs, neg and
 // copysign are pure bit operations on the integer side; min and max handle
@@ -65,7 +66,13 @@ const MEM = '__wasm_memory_base';
 /** A Wasm effective address that fits a disp32 next to the memory base. */
 const MAX_DIRECT_OFFSET = 0x40000000;
 
-export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { text: string[]; rodata: string[] } {
+/** Instruction-set options: v2 allows SSE4.1 `rounds*` and `popcnt`
+ * (x86-64-v2); without it the code is baseline x86-64 (SSE2). */
+export interface EmitOptions {
+  v2?: boolean;
+}
+
+export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo, isa: EmitOptions = {}): { text: string[]; rodata: string[] } {
   const out: string[] = [];
   const rodata: string[] = [];
   const { loc } = alloc;
@@ -73,6 +80,7 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
   const traps = new Set<number>();
   const sym = f.name;
   let jt = 0;
+  let nconst = 0;
 
   const line = (s: string) => out.push('    ' + s);
   const width = (ty: Ty) => (ty === 'i32' || ty === 'f32' ? 4 : 8);
@@ -257,6 +265,13 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
     // b as an operand; moved aside when t (about to receive a) holds it.
     let b = isReg(i.b) ? xn(reg(i.b)) : op(i.b, w);
     const bInT = isReg(i.b) && reg(i.b) === t && !(isReg(i.a) && reg(i.a) === t);
+    if (bInT && (i.op === 'add' || i.op === 'mul')) {
+      // Commutative: t op= a. (With two NaN operands x86 returns the first;
+      // Wasm lets either NaN through, quieted.)
+      line(`${i.op}${S} ${xn(t)}, ${isReg(i.a) ? xn(reg(i.a)) : op(i.a, w)}`);
+      storeFrom(d, t, ty);
+      return;
+    }
     if (bInT || ((i.op === 'min' || i.op === 'max') && !isReg(i.b))) {
       loadTo(XMM14, i.b, ty);
       b = 'xmm14';
@@ -323,6 +338,20 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         }
         loadTo(t, i.a, i.ty);
         line(`${mn} ${regName(t, w)}, ${bOp}`);
+        storeFrom(d, t, i.ty);
+        return;
+      }
+      case 'shladd': {
+        // d = (a << imm) + off as one lea (wraps at 32 bits like the Wasm ops)
+        const t = target(d);
+        const scale = 1 << Number(i.imm);
+        let base: number;
+        if (isReg(i.a)) base = reg(i.a);
+        else {
+          loadTo(t, i.a, i.ty);
+          base = t;
+        }
+        line(`lea ${regName(t, w)}, [${R64[base]}*${scale}${i.off < 0 ? ' - ' + -i.off : ' + ' + i.off}]`);
         storeFrom(d, t, i.ty);
         return;
       }
@@ -483,6 +512,70 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
     storeFrom(i.dst, t, i.ty);
   };
 
+  /** ceil/floor/trunc/nearest with SSE2 only. |x| >= 2^23 (f32) / 2^52
+   * (f64), infinities and NaNs are already integral: x + 0 returns them
+   * unchanged, a NaN quieted (like roundss). Below that the integer part is
+   * exact in a 64-bit integer (cvtts*2si), corrected by one for floor/ceil
+   * (sbb/adc on the compare's carry); nearest adds and subtracts 2^52 to |x|
+   * (ties to even, the default MXCSR mode). The sign of x is ORed back in,
+   * which gives -0 for results that round to zero from below. */
+  const roundSse2 = (i: Ins) => {
+    const ty = i.ty, S = sfx(ty), d = i.dst, f64 = ty === 'f64';
+    const X = xn(inXmm(i.a, ty, XMM15));
+    const R = isReg(d) && xn(reg(d)) !== X ? reg(d) : XMM14;
+    const big = local(), done = local();
+    const A = f64 ? 'rax' : 'eax', D = f64 ? 'rdx' : 'edx', mq = f64 ? 'movq' : 'movd';
+    line(`${mq} ${D}, ${X}`);
+    line(`mov ${A}, ${D}`);
+    if (f64) {
+      line('btr rax, 63');
+      line('mov rcx, 0x4330000000000000'); // 2^52
+      line('cmp rax, rcx');
+    } else {
+      line('and eax, 0x7fffffff');
+      line('cmp eax, 0x4b000000'); // 2^23
+    }
+    line(`jae ${big}`);
+    if (i.op === 'nearest') {
+      const magic = `${sym}.rc${nconst++}`;
+      rodata.push('align 8', `${magic}:`, f64 ? '    dq 0x4330000000000000' : '    dd 0x4b000000, 0');
+      line(`${mq} xmm14, ${A}`);
+      line(`add${S} xmm14, [${magic}]`);
+      line(`sub${S} xmm14, [${magic}]`);
+      line(`${mq} ${A}, xmm14`);
+    } else {
+      line(`cvtt${S}2si rax, ${X}`);
+      if (i.op !== 'trunc') {
+        line('xorps xmm14, xmm14');
+        line(`cvtsi2${S} xmm14, rax`);
+        if (i.op === 'floor') {
+          line(`ucomi${S} ${X}, xmm14`); // CF: x < trunc(x)
+          line('sbb rax, 0');
+        } else {
+          line(`ucomi${S} xmm14, ${X}`); // CF: trunc(x) < x
+          line('adc rax, 0');
+        }
+      }
+      line('xorps xmm14, xmm14');
+      line(`cvtsi2${S} xmm14, rax`);
+      line(`${mq} ${A}, xmm14`);
+    }
+    if (f64) {
+      line('shr rdx, 63');
+      line('shl rdx, 63');
+    } else line('and edx, 0x80000000');
+    line(`or ${A}, ${D}`);
+    line(`${mq} ${xn(R)}, ${A}`);
+    line(`jmp ${done}`);
+    out.push(`${big}:`);
+    if (xn(R) !== X) {
+      line(`xorps ${xn(R)}, ${xn(R)}`);
+      line(`add${S} ${xn(R)}, ${X}`);
+    } else throw new CompileError('internal error: round result register', i.wasmOff, sym);
+    out.push(`${done}:`);
+    storeFrom(d, R, ty);
+  };
+
   const funop = (i: Ins) => {
     const ty = i.ty, S = sfx(ty), d = i.dst;
     const t = target(d), T = xn(t);
@@ -499,9 +592,12 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         line(`sqrt${S} ${T}, ${src()}`);
         break;
       case 'nearest': case 'floor': case 'ceil': case 'trunc':
-        // rounding mode in the immediate, precision exception suppressed
-        line(`round${S} ${T}, ${src()}, ${{ nearest: 8, floor: 9, ceil: 10, trunc: 11 }[i.op]}`);
-        break;
+        if (isa.v2) {
+          // SSE4.1: rounding mode in the immediate, precision exception suppressed
+          line(`round${S} ${T}, ${src()}, ${{ nearest: 8, floor: 9, ceil: 10, trunc: 11 }[i.op]}`);
+          break;
+        }
+        return roundSse2(i);
       case 'promote_f32':
       case 'demote_f64': {
         const from = f.vtypes[i.a];
@@ -548,6 +644,10 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
         storeFrom(d, RAX, i.ty);
         return;
       case 'popcnt': {
+        if (isa.v2) {
+          line(`popcnt ${tn}, ${op(i.a, w)}`);
+          break;
+        }
         // Bit-parallel count (baseline x86-64 has no popcnt instruction).
         const A = regName(RAX, w), C = regName(RCX, w), D = regName(RDX, w);
         loadTo(RAX, i.a, i.ty);
@@ -710,12 +810,49 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo): { tex
 
   const labelName = (l: number) => `.L${l}`;
 
+  let prevIns: Ins | null = null;
+  let alignedHere = 0;
+  const tableTargets = new Set<number>();
+  for (const i of f.code) if (i.k === K.BrTable) for (const l of i.labels) tableTargets.add(l);
+  const loopHeads = new Set<number>();
+  {
+    const seen = new Set<number>();
+    for (const i of f.code) {
+      if (i.k === K.Label) seen.add(i.off);
+      else if ((i.k === K.Jmp || i.k === K.BrIf || i.k === K.BrCmp) && seen.has(i.off)) loopHeads.add(i.off);
+    }
+    // Not a dispatch head (a block that ends in br_table): measured slower
+    // on Zen when its bounds check and indirect jump share a 32-byte block.
+    let head: number[] = [];
+    for (const i of f.code) {
+      if (i.k === K.Label) head.push(i.off);
+      else if (i.k === K.BrTable) for (const l of head) loopHeads.delete(l);
+      if (i.k !== K.Label && (i.k === K.Jmp || i.k === K.BrIf || i.k === K.BrCmp || i.k === K.BrTable || i.k === K.Ret || i.k === K.Trap)) head = [];
+    }
+  }
   for (const i of f.code) {
     curIns = i;
     if (i.k === K.Label) {
+      // A label reached only by jumps (the code before it never falls
+      // through) starts on a 16-byte boundary: the padding is never executed,
+      // and branch targets then share fewer fetch blocks and predictor entries.
+      // br_table targets get a whole 64-byte line: AMD Zen's branch target
+      // buffer holds at most two branches per line, and a dispatch loop
+      // whose short cases share lines ran 2x slower (bench/interp).
+      // Loop heads (targets of a backward branch) start a 32-byte block; when
+      // reached by falling through, the padding is long NOPs (smartalign).
+      const pi = prevIns;
+      const reachedByJumpOnly = pi && (pi.k === K.Jmp || pi.k === K.BrTable || pi.k === K.Ret || pi.k === K.Trap);
+      const a = reachedByJumpOnly && tableTargets.has(i.off) ? 64 : loopHeads.has(i.off) ? 32 : reachedByJumpOnly ? 16 : 0;
+      if (a > alignedHere) {
+        line(`align ${a}`);
+        alignedHere = a;
+      }
       out.push(`${labelName(i.off)}:`);
       continue;
     }
+    alignedHere = 0;
+    prevIns = i;
     out.push(`    ; @${i.wasmOff.toString(16)}  ${show(i)}`);
     // A definition nobody reads (no location) is dropped unless it has effects.
     const deadDef = i.dst >= 0 && loc[i.dst] < 0;
