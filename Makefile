@@ -20,7 +20,7 @@ BOOT_OBJ     := $(patsubst boot/%.asm,$(BUILD)/boot/%.o,$(BOOT_ASM))
 
 # User programs (servers/<name>/<name>.asm -> build/servers/<name>.elf, a
 # static ELF64 at 0x400000), each a GRUB boot module of every ISO.
-SERVERS    := hello bye
+SERVERS    := hello bye ipcserver ipcclient
 SERVER_ELF := $(foreach s,$(SERVERS),$(BUILD)/servers/$(s).elf)
 
 # Kernel test modes: each gets an ISO whose GRUB command line says test=<mode>.

@@ -15,13 +15,17 @@
 ;   wasm_import_user_leave(status)   from inside a system call: back to
 ;                                    enter's caller (the kernel stack is
 ;                                    discarded).
+;   wasm_import_user_switch(regs)    from inside a system call: the thread
+;                                    whose register area is at `regs` is
+;                                    the one syscall_entry returns to (IPC
+;                                    context switch; the caller set CR3).
 ;   syscall_entry                    LSTAR.
 ;   user_exception                   exception.asm jumps here for a CPU
 ;                                    exception in ring 3.
 
 %include "boot.inc"
 
-global wasm_import_user_syscall_init, wasm_import_user_enter, wasm_import_user_leave
+global wasm_import_user_syscall_init, wasm_import_user_enter, wasm_import_user_leave, wasm_import_user_switch
 global syscall_entry, user_exception
 extern __wasm_memory_base, boot_tss
 extern wasm_export_syscall_dispatch, wasm_export_user_fault
@@ -126,6 +130,13 @@ enter_iretq:
     mov r14, [r15 + R_R14]
     mov r15, [r15 + R_R15]
     iretq
+
+wasm_import_user_switch:
+    mov eax, edi
+    lea rdi, [__wasm_memory_base]
+    add rax, rdi
+    mov [cur_regs], rax
+    ret
 
 wasm_import_user_leave:
     mov eax, edi

@@ -33,6 +33,7 @@ import {
 } from "./objects";
 import { tcbInitFields, tcbPoolInit, PRIORITY_LEVELS } from "./tcb";
 import { schedDequeue } from "./sched";
+import { epInit, epDestroy, epCancel } from "./endpoint";
 import { frameAlloc, frameFree } from "./frames";
 import { pagingKernelPml4, vspaceCreate, vspaceFree, vmUnmap, PTE_ADDR } from "./paging";
 import { phys_write64, read_cr3 } from "./x86";
@@ -105,7 +106,7 @@ export function objectsInit(): void {
 }
 
 // --- slots ----------------------------------------------------------------------------
-export function slot(id: u32): Slot {
+@inline export function slot(id: u32): Slot {
   return changetype<Slot>(slotTable + <usize>id * SLOT_SIZE);
 }
 
@@ -113,7 +114,7 @@ export function slot(id: u32): Slot {
 @inline function deref(link: u32): u32 { return link - 1; }
 
 // The global id of (cnode, index), or -1 if that is not a slot.
-export function slotId(cnode: u32, index: u32): i32 {
+@inline export function slotId(cnode: u32, index: u32): i32 {
   if (!objValid(OBJ_CNODE, cnode) || index >= CNODE_SLOTS) return -1;
   return <i32>(cnode * CNODE_SLOTS + index);
 }
@@ -123,10 +124,10 @@ function smallObj(type: u32, index: u32): SmallObj {
 }
 
 // Who holds a slot: for tests and debugging.
-export function slotType(id: u32): u32 { return slot(id).type; }
+@inline export function slotType(id: u32): u32 { return slot(id).type; }
 export function slotRights(id: u32): u32 { return slot(id).rights; }
 export function slotBadge(id: u32): u64 { return slot(id).badge; }
-export function slotObj(id: u32): u32 { return slot(id).obj; }
+@inline export function slotObj(id: u32): u32 { return slot(id).obj; }
 export function slotParent(id: u32): i32 { return <i32>slot(id).parent - 1; }
 
 // --- the derivation tree -----------------------------------------------------------
@@ -178,13 +179,15 @@ function release(type: u32, obj: u32): void {
   if (h.capCount != 0) return;
   if (type == OBJ_THREAD) {
     schedDequeue(obj);
+    epCancel(obj);
+  } else if (type == OBJ_ENDPOINT) {
+    epDestroy(obj); // its waiters are released (inactive)
   } else if (type == OBJ_ADDRESS_SPACE) {
     vspaceFree(smallObj(type, obj).phys);
   } else if (type == OBJ_MEMORY) {
     frameFree(smallObj(type, obj).phys);
   }
-  // Endpoints, notifications, replies: no threads can wait on them yet
-  // (IPC is the next milestone; then their waiters are woken with an error).
+  // Notifications, replies: no threads can wait on them yet.
   objFree(type, obj);
 }
 
@@ -253,6 +256,8 @@ export function capCreate(type: u32, dstCnode: u32, dstIndex: u32, param: u64): 
     obj = <u32>i;
     if (type == OBJ_THREAD) {
       tcbInitFields(obj, <u32>param);
+    } else if (type == OBJ_ENDPOINT) {
+      epInit(obj);
     } else if (type == OBJ_ADDRESS_SPACE || type == OBJ_MEMORY) {
       const phys = type == OBJ_MEMORY ? frameAlloc() : vspaceCreate();
       if (phys == 0) {

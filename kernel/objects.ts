@@ -51,7 +51,7 @@ const poolUsed = memory.data(<i32>OBJ_TYPE_COUNT * 4, 4);
 
 @inline function base(type: u32): usize { return <usize>load<u64>(poolBase + (<usize>type << 3)); }
 @inline function recordSize(type: u32): u32 { return load<u32>(poolRecord + (<usize>type << 2)); }
-export function poolCapacityOf(type: u32): u32 { return type < OBJ_TYPE_COUNT ? load<u32>(poolCapacity + (<usize>type << 2)) : 0; }
+@inline export function poolCapacityOf(type: u32): u32 { return type < OBJ_TYPE_COUNT ? load<u32>(poolCapacity + (<usize>type << 2)) : 0; }
 export function poolUsedOf(type: u32): u32 { return type < OBJ_TYPE_COUNT ? load<u32>(poolUsed + (<usize>type << 2)) : 0; }
 
 // Give type `type` the pool of `capacity` records of `size` bytes at `at`.
@@ -71,16 +71,16 @@ export function poolSetup(type: u32, at: usize, size: u32, capacity: u32): void 
 }
 
 // The record of object `index` of `type` (no checks: see objValid).
-export function objAddr(type: u32, index: u32): usize {
+@inline export function objAddr(type: u32, index: u32): usize {
   return base(type) + <usize>index * recordSize(type);
 }
 
-export function objHeader(type: u32, index: u32): ObjHeader {
+@inline export function objHeader(type: u32, index: u32): ObjHeader {
   return changetype<ObjHeader>(objAddr(type, index));
 }
 
 // Is (type, index) an allocated object?
-export function objValid(type: u32, index: u32): bool {
+@inline export function objValid(type: u32, index: u32): bool {
   if (type >= OBJ_TYPE_COUNT || index >= poolCapacityOf(type)) return false;
   return objHeader(type, index).live != 0;
 }

@@ -16,7 +16,10 @@ export const SYS_DEBUG_WRITE: u32 = 2; // (ptr, len) -> len: bytes from user mem
 export const SYS_EXIT: u32 = 3;        // (status) -> does not return
 export const SYS_YIELD: u32 = 4;       // () -> 0: give up the CPU (one thread for now: returns at once)
 
-export const SYS_COUNT: u32 = 5;
+export const SYS_CALL: u32 = 5;       // (ep slot, label, w0, w1, w2, w3 in r9) -> 0, reply in rsi, rdx, r10, r8, r9
+export const SYS_REPLY_RECV: u32 = 6; // (ep slot, reply label, w0..w3) -> 0, next message in rsi, rdx, r10, r8, r9
+
+export const SYS_COUNT: u32 = 7;
 
 // The most bytes one debug_write may print.
 export const DEBUG_WRITE_MAX: u64 = 4096;

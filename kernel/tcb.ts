@@ -42,9 +42,13 @@ export const REG_COUNT = 20;
   cnodeGen: u32;
   faultEp: i32;        // endpoint object index, -1 = none
   faultEpGen: u32;
-  _pad: u32;
+  caller: i32;         // IPC: the thread waiting for this one's reply, -1 = none
   faultBadge: u64;     // badge the fault messages carry
   ipcBuffer: u64;      // user virtual address of the IPC buffer, 0 = none
+  epNext: i32;         // endpoint wait-queue links (endpoint.ts; thread indexes, -1 = none)
+  epPrev: i32;
+  epWait: i32;         // endpoint object index it waits on, -1 = none
+  epWaitGen: u32;      // that endpoint's generation
 }
 
 // The register area follows the fields, 8-byte aligned.
@@ -58,7 +62,7 @@ export function tcbPoolInit(): void {
   poolSetup(OBJ_THREAD, tcbPool, TCB_SIZE, MAX_THREADS);
 }
 
-export function tcb(index: u32): Tcb {
+@inline export function tcb(index: u32): Tcb {
   return changetype<Tcb>(objAddr(OBJ_THREAD, index));
 }
 
@@ -73,12 +77,16 @@ export function tcbInitFields(index: u32, priority: u32): void {
   t.vspace = -1;
   t.cnode = -1;
   t.faultEp = -1;
+  t.caller = -1;
+  t.epNext = -1;
+  t.epPrev = -1;
+  t.epWait = -1;
 }
 
-export function tcbReg(index: u32, reg: i32): u64 {
+@inline export function tcbReg(index: u32, reg: i32): u64 {
   return load<u64>(changetype<usize>(tcb(index)) + TCB_REGS_OFFSET + (<usize>reg << 3));
 }
 
-export function tcbSetReg(index: u32, reg: i32, value: u64): void {
+@inline export function tcbSetReg(index: u32, reg: i32, value: u64): void {
   store<u64>(changetype<usize>(tcb(index)) + TCB_REGS_OFFSET + (<usize>reg << 3), value);
 }

@@ -10,6 +10,8 @@ SYS_DEBUG_PUTC  equ 1
 SYS_DEBUG_WRITE equ 2
 SYS_EXIT        equ 3
 SYS_YIELD       equ 4
+SYS_CALL        equ 5
+SYS_REPLY_RECV  equ 6
 
 bits 64
 default rel

@@ -16,6 +16,8 @@ SYS_DEBUG_PUTC  equ 1
 SYS_DEBUG_WRITE equ 2
 SYS_EXIT        equ 3
 SYS_YIELD       equ 4
+SYS_CALL        equ 5
+SYS_REPLY_RECV  equ 6
 
 NULL_CALLS      equ 1000
 KERNEL_ADDRESS  equ 0xFFFFFFFF80100000  ; the kernel image: supervisor-only

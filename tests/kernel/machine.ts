@@ -220,11 +220,13 @@ export class Machine {
   userEntries: number[] = [];
   userExitStatus = 0;
   syscallInitCalls = 0;
+  userSwitches: number[] = []; // register areas user.switch made current (IPC)
   userImports(): Record<string, Function> {
     return {
       syscall_init: () => { this.syscallInitCalls++; },
       enter: (regs: number) => { this.userEntries.push(regs >>> 0); return this.userExitStatus; },
       leave: () => { throw new Error("user.leave outside a system call"); },
+      switch: (regs: number) => { this.userSwitches.push(regs >>> 0); },
     };
   }
 

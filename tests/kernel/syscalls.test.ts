@@ -23,7 +23,7 @@ describe("system-call table", () => {
     expect(Object.keys(calls)).toEqual(expect.arrayContaining(["SYS_NULL", "SYS_DEBUG_PUTC", "SYS_DEBUG_WRITE", "SYS_EXIT", "SYS_YIELD"]));
   });
 
-  for (const prog of ["hello", "bye"]) {
+  for (const prog of ["hello", "bye", "ipcserver", "ipcclient"]) {
     it(`servers/${prog}/${prog}.asm uses the same numbers`, () => {
       const { SYS_COUNT: _, ...calls } = table();
       const asm = readFileSync(join(ROOT, `servers/${prog}/${prog}.asm`), "utf8");

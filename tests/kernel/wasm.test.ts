@@ -67,6 +67,7 @@ describe("kernel Wasm", () => {
       syscall_init: { params: [], results: [] },
       enter: { params: ["i32"], results: ["i32"] },
       leave: { params: ["i32"], results: [] },
+      switch: { params: ["i32"], results: [] },
     };
     for (const imp of imports) {
       if (imp.module === "user") {

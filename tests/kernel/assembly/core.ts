@@ -110,3 +110,17 @@ export function copyFromUser(pml4: u64, dst: usize, va: u64, len: u64): i32 { re
 export function copyToUser(pml4: u64, va: u64, src: usize, len: u64): i32 { return uaccess.copyToUser(pml4, va, src, len); }
 const userScratch = memory.data(8192, 16);
 export function userScratchAddr(): usize { return userScratch; }
+
+// --- IPC endpoints: the wait queue and the register message ---
+import * as endpoint from "../../../kernel/endpoint";
+export function epSend(e: u32, t: u32): i32 { return endpoint.epSend(e, t); }
+export function epRecv(e: u32, t: u32): i32 { return endpoint.epRecv(e, t); }
+export function epPartner(): i32 { return endpoint.epPartner; }
+export function epCancel(t: u32): bool { return endpoint.epCancel(t); }
+export function epDestroy(e: u32): u32 { return endpoint.epDestroy(e); }
+export function epState(e: u32): u32 { return endpoint.epState(e); }
+export function epHead(e: u32): i32 { return endpoint.epHead(e); }
+export function epCount(e: u32): u32 { return endpoint.epCount(e); }
+export function epNextOf(t: u32): i32 { return endpoint.epNextOf(t); }
+export function epWaitingOn(t: u32): i32 { return endpoint.epWaitingOn(t); }
+export function epTransfer(src: u32, dst: u32): void { endpoint.epTransfer(src, dst); }
