@@ -5,6 +5,8 @@
 //   where the guest's rdtsc counts executed instructions (repeatable);
 // - guest instructions per null system call round trip (user -> kernel ->
 //   user), measured by servers/hello in the same run;
+// - guest instructions per IPC call + reply_recv round trip between two
+//   address spaces (servers/ipcclient and ipcserver), same run;
 // - wall time from QEMU's start to the banner and to `boot complete`, in a
 //   normal run (what a user waits; depends on the machine's load).
 // Sizes of the ISO and of the generated kernel code come along.
@@ -16,6 +18,7 @@ import { Qemu, buildPath } from '../qemu/qemu.js';
 const BANNER = /^tsos \d+\.\d+\.\d+/m;
 const TICKS = /boot: (\d+) TSC ticks from kernel entry to banner/;
 const NULL_SYSCALL = /hello: null syscall: (\d+) ticks per call/;
+const IPC_ROUND_TRIP = /ipc: call\+reply round trip: (\d+) ticks/;
 
 async function timedBoot(icount: boolean) {
   const q = new Qemu({ iso: buildPath('os.iso'), icount });
@@ -41,10 +44,12 @@ async function main() {
   const counted = await timedBoot(true);
   const ticks = counted.log.match(TICKS);
   const nullCall = counted.log.match(NULL_SYSCALL);
+  const ipc = counted.log.match(IPC_ROUND_TRIP);
   const wall = await timedBoot(false);
   const result = {
     guestInstructionsEntryToBanner: ticks ? Number(ticks[1]) : null,
     guestInstructionsNullSyscall: nullCall ? Number(nullCall[1]) : null,
+    guestInstructionsIpcRoundTrip: ipc ? Number(ipc[1]) : null,
     wallMsQemuStartToBanner: wall.banner,
     wallMsQemuStartToBootComplete: wall.complete,
     isoBytes: statSync(buildPath('os.iso')).size,
