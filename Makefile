@@ -62,9 +62,15 @@ $(BUILD)/kernel.elf: $(BOOT_OBJ) $(BUILD)/kernel/kernel.o boot/linker.ld
 	$(LD) -n -z max-page-size=0x1000 -T boot/linker.ld -o $@ $(BOOT_OBJ) $(BUILD)/kernel/kernel.o
 
 # --- user programs -----------------------------------------------------------------
-$(BUILD)/servers/%.o: servers/%.asm $(BUILD)/.deps
+# The system-call numbers for NASM, generated from the one table in
+# kernel/syscalls.ts (lines `export const SYS_<NAME>: u32 = <n>;`).
+$(BUILD)/servers/syscalls.inc: kernel/syscalls.ts
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -o $@ $<
+	sed -n 's/^export const \(SYS_[A-Z_0-9]*\): u32 = \([0-9]*\);.*/\1 equ \2/p' $< > $@
+
+$(BUILD)/servers/%.o: servers/%.asm $(wildcard servers/lib/*.inc) $(BUILD)/servers/syscalls.inc $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -i servers/lib/ -i $(BUILD)/servers/ -o $@ $<
 
 define SERVER_RULE
 $(BUILD)/servers/$(1).elf: $(BUILD)/servers/$(1)/$(1).o

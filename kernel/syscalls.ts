@@ -4,11 +4,12 @@
 // rdx, r10, r8, then executes `syscall`; the result comes back in rax
 // (>= 0: success, < 0: -KErr). Everything else is preserved except rcx and
 // r11 (the CPU uses them). The kernel's dispatch (usermode.ts) switches on
-// these constants; a later step generates the user stubs from this file.
-// Until then servers/hello/hello.asm copies the numbers, and
-// tests/kernel/syscalls.test.ts checks that the copy agrees with this table.
+// these constants. The Makefile generates build/servers/syscalls.inc from
+// this file for the NASM programs in servers/ (a later step generates
+// TypeScript user stubs from it too).
 //
-// Keep the `export const SYS_<NAME>: u32 = <n>;` form: tests read it.
+// Keep the `export const SYS_<NAME>: u32 = <n>;` form: the Makefile and the
+// tests read it.
 
 export const SYS_NULL: u32 = 0;        // () -> 0: the round-trip benchmark
 export const SYS_DEBUG_PUTC: u32 = 1;  // (byte) -> 0: one byte to the kernel console

@@ -2,20 +2,10 @@
 ; fresh address space after hello was stopped by its fault, writes a line
 ; with debug_putc (one system call per byte), then ends with the exit
 ; system call; the kernel reports "process bye: exited with status 3".
-; System-call numbers: copied from kernel/syscalls.ts (checked by
-; tests/kernel/syscalls.test.ts).
-
-SYS_NULL        equ 0
-SYS_DEBUG_PUTC  equ 1
-SYS_DEBUG_WRITE equ 2
-SYS_EXIT        equ 3
-SYS_YIELD       equ 4
-SYS_CALL        equ 5
-SYS_REPLY_RECV  equ 6
-
 bits 64
 default rel
 section .text
+%include "user.inc"               ; system-call numbers, WRITE
 global _start
 
 _start:

@@ -8,16 +8,6 @@
 ;      <n> calls)" (under QEMU -icount shift=0 a tick is one guest
 ;      instruction; each call also counts the loop's mov, dec and jnz);
 ;   4. reads a kernel address: the kernel must stop it with a report.
-; System-call numbers: copied from kernel/syscalls.ts (the one table;
-; tests/kernel/syscalls.test.ts checks the copy).
-
-SYS_NULL        equ 0
-SYS_DEBUG_PUTC  equ 1
-SYS_DEBUG_WRITE equ 2
-SYS_EXIT        equ 3
-SYS_YIELD       equ 4
-SYS_CALL        equ 5
-SYS_REPLY_RECV  equ 6
 
 NULL_CALLS      equ 1000
 KERNEL_ADDRESS  equ 0xFFFFFFFF80100000  ; the kernel image: supervisor-only
@@ -26,14 +16,8 @@ UNMAPPED        equ 0x10000000
 bits 64
 default rel
 section .text
+%include "user.inc"               ; system-call numbers, WRITE
 global _start
-
-%macro WRITE 2                          ; label, length
-    lea rdi, [%1]
-    mov esi, %2
-    mov eax, SYS_DEBUG_WRITE
-    syscall
-%endmacro
 
 _start:
     WRITE msg_hello, msg_hello_len
@@ -107,25 +91,7 @@ _start:
     mov eax, SYS_EXIT
     syscall
 
-; rax: an unsigned number, printed in decimal with debug_write.
-print_dec:
-    sub rsp, 32
-    lea rdi, [rsp + 32]
-    mov ecx, 10
-.digit:
-    xor edx, edx
-    div rcx
-    add dl, '0'
-    dec rdi
-    mov [rdi], dl
-    test rax, rax
-    jnz .digit
-    lea rsi, [rsp + 32]
-    sub rsi, rdi
-    mov eax, SYS_DEBUG_WRITE
-    syscall
-    add rsp, 32
-    ret
+%include "print_dec.inc"
 
 section .rodata
 msg_hello:      db "hello from user space", 10

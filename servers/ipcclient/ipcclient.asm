@@ -8,17 +8,6 @@
 ; (under QEMU -icount shift=0 a tick is one guest instruction; each round
 ; trip also counts the loop's own instructions: setting up and checking
 ; the message, about 25), then exits with status 0 (1 on a wrong reply).
-; System-call numbers: copied from kernel/syscalls.ts (the one table;
-; tests/kernel/syscalls.test.ts checks the copy).
-
-SYS_NULL        equ 0
-SYS_DEBUG_PUTC  equ 1
-SYS_DEBUG_WRITE equ 2
-SYS_EXIT        equ 3
-SYS_YIELD       equ 4
-SYS_CALL        equ 5
-SYS_REPLY_RECV  equ 6
-
 EP_SLOT         equ 1                   ; the endpoint capability (kernel/README.md, "IPC")
 
 CALLS           equ 1000
@@ -26,14 +15,8 @@ CALLS           equ 1000
 bits 64
 default rel
 section .text
+%include "user.inc"               ; system-call numbers, WRITE
 global _start
-
-%macro WRITE 2                          ; label, length
-    lea rdi, [%1]
-    mov esi, %2
-    mov eax, SYS_DEBUG_WRITE
-    syscall
-%endmacro
 
 %macro CHECK 2                          ; register, offset
     lea rax, [r15 + %2 + 1]
@@ -98,25 +81,7 @@ _start:
     mov eax, SYS_EXIT
     syscall
 
-; rax: an unsigned number, printed in decimal with debug_write.
-print_dec:
-    sub rsp, 32
-    lea rdi, [rsp + 32]
-    mov ecx, 10
-.digit:
-    xor edx, edx
-    div rcx
-    add dl, '0'
-    dec rdi
-    mov [rdi], dl
-    test rax, rax
-    jnz .digit
-    lea rsi, [rsp + 32]
-    sub rsi, rdi
-    mov eax, SYS_DEBUG_WRITE
-    syscall
-    add rsp, 32
-    ret
+%include "print_dec.inc"
 
 section .rodata
 msg_rt:         db "ipc: call+reply round trip: "

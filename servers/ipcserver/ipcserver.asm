@@ -3,22 +3,12 @@
 ; reply to a message (label, w0..w3 in rsi, rdx, r10, r8, r9) is each of
 ; them plus one. Never exits: it stays blocked in reply_recv when the
 ; client is done.
-; System-call numbers: copied from kernel/syscalls.ts (the one table;
-; tests/kernel/syscalls.test.ts checks the copy).
-
-SYS_NULL        equ 0
-SYS_DEBUG_PUTC  equ 1
-SYS_DEBUG_WRITE equ 2
-SYS_EXIT        equ 3
-SYS_YIELD       equ 4
-SYS_CALL        equ 5
-SYS_REPLY_RECV  equ 6
-
 EP_SLOT         equ 1                   ; the endpoint capability (kernel/README.md, "IPC")
 
 bits 64
 default rel
 section .text
+%include "user.inc"               ; system-call numbers, WRITE
 global _start
 
 _start:
