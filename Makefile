@@ -18,15 +18,66 @@ BOOT_ASM     := $(wildcard boot/*.asm)
 BOOT_INC     := $(wildcard boot/*.inc)
 BOOT_OBJ     := $(patsubst boot/%.asm,$(BUILD)/boot/%.o,$(BOOT_ASM))
 
-# User programs (servers/<name>/<name>.asm -> build/servers/<name>.elf, a
-# static ELF64 at 0x400000), each a GRUB boot module of every ISO.
-SERVERS    := hello bye ipcserver ipcclient
+# User programs, each a GRUB boot module of every ISO (in this order):
+# AssemblyScript ones (servers/<name>/main.ts -> build/servers/<name>.elf
+# through asc and wasmc --target=user) and NASM ones
+# (servers/<name>/<name>.asm -> a static ELF64 at 0x400000).
+TS_SERVERS   := hello trap
+NASM_SERVERS := bye ipcserver ipcclient
+SERVERS    := $(TS_SERVERS) $(NASM_SERVERS)
 SERVER_ELF := $(foreach s,$(SERVERS),$(BUILD)/servers/$(s).elf)
+SERVER_LIB_TS := $(wildcard servers/lib/*.ts)
+
+# Programs only some test ISOs carry (NASM, as above): the CPU-bound pair
+# of the preemption test (build/preempt.iso: them and the IPC pair).
+TEST_SERVERS := spina spinb
+PREEMPT_ELF  := $(foreach s,spina spinb ipcserver ipcclient,$(BUILD)/servers/$(s).elf)
+
+# The system: init (the only process the kernel starts when a module is
+# named init; kernel/sys_process.ts), its clock, the serial driver and the
+# shell (AssemblyScript). build/system.iso carries only them; init starts
+# the others from its boot manifest (servers/init/bootmanifest.ts).
+# Storage (servers/pci, virtioblk, fs; issue 6) is part of the system
+# (init's manifest starts them; without a disk they idle). build/storage.iso
+# (tests/qemu/storage.test.ts) carries the same modules for now; drivers
+# still being made (AHCI) go there only.
+STORAGE_SERVERS := pci virtioblk fs
+# The screen: the console server (servers/console/main.ts: framebuffer or
+# VGA text, built with the font of `make font`) and the PS/2 keyboard driver.
+SCREEN_SERVERS := console kbd
+SYSTEM_SERVERS := init ticker serial shell flaky $(STORAGE_SERVERS) $(SCREEN_SERVERS)
+SYSTEM_ELF     := $(foreach s,$(SYSTEM_SERVERS),$(BUILD)/servers/$(s).elf)
+STORAGE_ELF     := $(SYSTEM_ELF)
+
+# The in-OS test suite and the guest benchmarks (servers/ktest, servers/kbench;
+# tests/qemu/ktest.test.ts, tests/bench/kernel.ts). Each ISO carries its
+# main program as the boot module "init" (build/<iso>/init.elf: the initial
+# process, which alone may create objects and spawn processes) and its
+# helpers, which it spawns. Not in os.iso.
+KTEST_TS    := ktest ktestpeer kbench kbenchpeer
+KTEST_NASM  := ktestcrash
+KTEST_ELF   := $(BUILD)/ktest/init.elf $(BUILD)/servers/ktestpeer.elf $(BUILD)/servers/ktestcrash.elf
+BENCH_ELF   := $(BUILD)/kbench/init.elf $(BUILD)/servers/kbenchpeer.elf
+
+# The syscall fuzzer (issue 8; servers/fuzz: the supervisor, boot module
+# "init"; servers/fuzzer, fuzzcanary, fuzzpoke). build/fuzz.iso runs the
+# bounded CI version (tests/qemu/fuzz.test.ts); `make fuzz SECONDS=n [SEED=n]
+# [CHUNK=n] [TRACE=1]` builds build/fuzz-run.iso with those settings on the
+# kernel command line and runs it (QEMU ends with the verdict). Not in os.iso.
+FUZZ_TS  := fuzz fuzzer fuzzcanary fuzzpoke
+FUZZ_ELF := $(BUILD)/fuzz/init.elf $(BUILD)/servers/fuzzer.elf $(BUILD)/servers/fuzzcanary.elf $(BUILD)/servers/fuzzpoke.elf
+FUZZ_CI_CMDLINE := fuzz.calls=100000
+# Confinement tests (issue 8; tests/qemu/confine.test.ts): NASM programs
+# that each try one forbidden thing (an I/O instruction, reading kernel
+# memory, writing code, executing data, capability calls without
+# capabilities); build/confine.iso runs them all (no init). Not in os.iso.
+CONFINE_NASM := confio confkread confcode confdata confsys
+CONFINE_ELF  := $(foreach s,$(CONFINE_NASM),$(BUILD)/servers/$(s).elf)
 
 # Kernel test modes: each gets an ISO whose GRUB command line says test=<mode>.
-TEST_MODES := fault core
+TEST_MODES := fault core timer pictimer smap smep
 
-.PHONY: all iso run debug test bench deps clean
+.PHONY: all iso run run-system debug test bench deps clean abi usb font fuzz
 all: iso
 iso: $(BUILD)/os.iso
 
@@ -43,8 +94,28 @@ $(WASMC): $(TOOLCHAIN_TS) $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(ESBUILD) toolchain/src/cli.ts --bundle --platform=node --format=esm --target=node20 --sourcemap --log-level=warning --outfile=$@
 
+# --- files generated from the system-call table ------------------------------------
+# toolchain/src/abi/syscalls.ts is the one table; abigen rewrites the
+# committed files made from it (kernel/syscalls.ts, kernel/syscall_dispatch.ts,
+# servers/lib/sys.ts, toolchain/runtime/user.ld) when their content changes;
+# tests/toolchain/abi.test.ts fails when they are stale. `make abi` forces it.
+ABIGEN    := $(BUILD)/toolchain/abigen.js
+ABI_STAMP := $(BUILD)/.abi-stamp
+$(ABIGEN): $(TOOLCHAIN_TS) $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(ESBUILD) toolchain/src/abi/gen-cli.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning --outfile=$@
+
+ABI_INPUTS := $(wildcard toolchain/src/abi/*.ts) toolchain/src/traps.ts kernel/errors.ts
+$(ABI_STAMP): $(ABI_INPUTS) | $(ABIGEN)
+	$(NODE) $(ABIGEN)
+	@touch $@
+
+abi: $(ABIGEN)
+	$(NODE) $(ABIGEN)
+	@touch $(ABI_STAMP)
+
 # --- the kernel ----------------------------------------------------------------
-$(BUILD)/kernel/kernel.wasm: $(KERNEL_TS) kernel/asconfig.json $(BUILD)/.deps
+$(BUILD)/kernel/kernel.wasm: $(KERNEL_TS) kernel/asconfig.json $(ABI_STAMP) $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(ASC) kernel/main.ts --config kernel/asconfig.json --target release -o $@
 
@@ -62,11 +133,9 @@ $(BUILD)/kernel.elf: $(BOOT_OBJ) $(BUILD)/kernel/kernel.o boot/linker.ld
 	$(LD) -n -z max-page-size=0x1000 -T boot/linker.ld -o $@ $(BOOT_OBJ) $(BUILD)/kernel/kernel.o
 
 # --- user programs -----------------------------------------------------------------
-# The system-call numbers for NASM, generated from the one table in
-# kernel/syscalls.ts (lines `export const SYS_<NAME>: u32 = <n>;`).
-$(BUILD)/servers/syscalls.inc: kernel/syscalls.ts
-	@mkdir -p $(dir $@)
-	sed -n 's/^export const \(SYS_[A-Z_0-9]*\): u32 = \([0-9]*\);.*/\1 equ \2/p' $< > $@
+# The system-call numbers and constants for NASM, generated from the table.
+$(BUILD)/servers/syscalls.inc: $(ABI_INPUTS) | $(ABIGEN)
+	$(NODE) $(ABIGEN) --nasm=$@
 
 $(BUILD)/servers/%.o: servers/%.asm $(wildcard servers/lib/*.inc) $(BUILD)/servers/syscalls.inc $(BUILD)/.deps
 	@mkdir -p $(dir $@)
@@ -76,7 +145,40 @@ define SERVER_RULE
 $(BUILD)/servers/$(1).elf: $(BUILD)/servers/$(1)/$(1).o
 	$$(LD) -static -nostdlib -e _start -Ttext-segment=0x400000 -z noexecstack -o $$@ $$<
 endef
-$(foreach s,$(SERVERS),$(eval $(call SERVER_RULE,$(s))))
+$(foreach s,$(NASM_SERVERS) $(TEST_SERVERS) $(KTEST_NASM) $(CONFINE_NASM),$(eval $(call SERVER_RULE,$(s))))
+
+# AssemblyScript programs (servers/README.md): main.ts and servers/lib ->
+# asc (servers/asconfig.json) -> wasmc --target=user -> nasm -> ld with the
+# user-program layout toolchain/runtime/user.ld.
+define TS_SERVER_RULE
+$(BUILD)/servers/$(1)/$(1).wasm: $$(wildcard servers/$(1)/*.ts) $$(SERVER_LIB_TS) servers/asconfig.json $$(ABI_STAMP) $$(BUILD)/.deps
+	@mkdir -p $$(dir $$@)
+	$$(ASC) servers/$(1)/main.ts --config servers/asconfig.json --target release -o $$@
+$(BUILD)/servers/$(1)/$(1).asm: $(BUILD)/servers/$(1)/$(1).wasm $$(WASMC)
+	$$(NODE) $$(WASMC) $$< --target=user -o $$@
+$(BUILD)/servers/$(1)/$(1).user.o: $(BUILD)/servers/$(1)/$(1).asm
+	$$(NASM) -f elf64 -o $$@ $$<
+$(BUILD)/servers/$(1).elf: $(BUILD)/servers/$(1)/$(1).user.o toolchain/runtime/user.ld
+	$$(LD) -static -nostdlib -z noexecstack -z max-page-size=0x1000 -T toolchain/runtime/user.ld -o $$@ $$<
+endef
+$(foreach s,$(TS_SERVERS),$(eval $(call TS_SERVER_RULE,$(s))))
+$(foreach s,$(SYSTEM_SERVERS),$(eval $(call TS_SERVER_RULE,$(s))))
+$(foreach s,$(STORAGE_SERVERS),$(BUILD)/servers/$(s)/$(s).wasm): $(wildcard servers/fs/fat/*.ts)
+$(foreach s,$(SYSTEM_SERVERS),$(BUILD)/servers/$(s)/$(s).wasm): $(wildcard servers/names/*.ts)
+$(BUILD)/servers/console/console.wasm: $(BUILD)/console/font8x16.ts
+$(foreach s,$(KTEST_TS),$(eval $(call TS_SERVER_RULE,$(s))))
+$(foreach s,ktestpeer kbench kbenchpeer,$(BUILD)/servers/$(s)/$(s).wasm): $(wildcard servers/ktest/*.ts) $(wildcard servers/kbench/*.ts)
+$(foreach s,$(FUZZ_TS),$(eval $(call TS_SERVER_RULE,$(s))))
+$(foreach s,$(FUZZ_TS),$(BUILD)/servers/$(s)/$(s).wasm): $(wildcard servers/fuzz/*.ts)
+$(BUILD)/fuzz/init.elf: $(BUILD)/servers/fuzz.elf
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(BUILD)/ktest/init.elf: $(BUILD)/servers/ktest.elf
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(BUILD)/kbench/init.elf: $(BUILD)/servers/kbench.elf
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 # --- the ISO ---------------------------------------------------------------------
 # qemu/mkiso.sh <kernel.elf> <kernel command line> <out.iso> [program.elf ...]
@@ -86,6 +188,49 @@ $(BUILD)/os.iso: $(BUILD)/kernel.elf $(SERVER_ELF) qemu/mkiso.sh boot/grub.cfg.i
 $(BUILD)/test-%.iso: $(BUILD)/kernel.elf $(SERVER_ELF) qemu/mkiso.sh boot/grub.cfg.in
 	bash qemu/mkiso.sh $< "test=$*" $@ $(SERVER_ELF)
 
+$(BUILD)/preempt.iso: $(BUILD)/kernel.elf $(PREEMPT_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@ $(PREEMPT_ELF)
+
+$(BUILD)/system.iso: $(BUILD)/kernel.elf $(SYSTEM_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@ $(SYSTEM_ELF)
+
+# The same system booted in VGA text mode (GRUB gfxpayload=text): the
+# console server's text-mode path (tests/qemu/screen.test.ts).
+$(BUILD)/system-text.iso: $(BUILD)/kernel.elf $(SYSTEM_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	GFXPAYLOAD=text bash qemu/mkiso.sh $< "" $@ $(SYSTEM_ELF)
+
+$(BUILD)/storage.iso: $(BUILD)/kernel.elf $(STORAGE_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@ $(STORAGE_ELF)
+
+$(BUILD)/ktest.iso: $(BUILD)/kernel.elf $(KTEST_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@ $(KTEST_ELF)
+
+$(BUILD)/confine.iso: $(BUILD)/kernel.elf $(CONFINE_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@ $(CONFINE_ELF)
+
+$(BUILD)/fuzz.iso: $(BUILD)/kernel.elf $(FUZZ_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "$(FUZZ_CI_CMDLINE)" $@ $(FUZZ_ELF)
+
+$(BUILD)/bench.iso: $(BUILD)/kernel.elf $(BENCH_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@ $(BENCH_ELF)
+
+# --- the console font -------------------------------------------------------------
+# A distribution console font (toolchain/deps.sh installs it) converted into
+# the framebuffer console's TSFN format: build/console/font8x16.bin and the
+# same bytes as AssemblyScript data, font8x16.ts (tools/font/; licence in
+# tools/font/Uni2-VGA16.NOTICE, copied into the .ts).
+FONT_PSF := /usr/share/consolefonts/Uni2-VGA16.psf.gz
+MKFONT   := $(BUILD)/tools/mkfont.js
+FONT_OUT := $(BUILD)/console/font8x16
+font: $(FONT_OUT).ts
+
+$(MKFONT): $(wildcard tools/font/*.ts) $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(ESBUILD) tools/font/mkfont.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning --outfile=$@
+
+$(FONT_OUT).bin $(FONT_OUT).ts &: $(BUILD)/.deps $(MKFONT) $(FONT_PSF) tools/font/Uni2-VGA16.NOTICE
+	$(NODE) $(MKFONT) $(FONT_PSF) tools/font/Uni2-VGA16.NOTICE $(FONT_OUT)
+
 # --- use it ------------------------------------------------------------------------
 # RUN_FLAGS picks the boot configuration: make run RUN_FLAGS="--uefi --usb"
 # (see qemu/run.sh; the default is BIOS firmware, ISO as a CD).
@@ -93,21 +238,43 @@ RUN_FLAGS ?=
 run: $(BUILD)/os.iso
 	bash qemu/run.sh $(RUN_FLAGS) $<
 
+# The system (init, serial driver, shell): make run-system
+run-system: $(BUILD)/system.iso
+	bash qemu/run.sh $(RUN_FLAGS) $<
+
+# The syscall fuzzer for SECONDS (default 60), from SEED (default: servers/fuzz's).
+SECONDS ?= 60
+fuzz: $(BUILD)/kernel.elf $(FUZZ_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "fuzz.seconds=$(SECONDS)$(if $(SEED), fuzz.seed=$(SEED))$(if $(CHUNK), fuzz.chunk=$(CHUNK))$(if $(TRACE), fuzz.trace=1)" $(BUILD)/fuzz-run.iso $(FUZZ_ELF)
+	bash qemu/run.sh $(RUN_FLAGS) $(BUILD)/fuzz-run.iso
+
 debug: $(BUILD)/os.iso
 	bash qemu/run.sh --debug $(RUN_FLAGS) $<
 
-test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(WASMC)
+test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(BUILD)/preempt.iso $(BUILD)/system.iso $(BUILD)/storage.iso $(BUILD)/system-text.iso $(BUILD)/ktest.iso $(BUILD)/fuzz.iso $(BUILD)/confine.iso $(WASMC) $(FONT_OUT).bin
 	npx tsc -p tsconfig.json
 	npx vitest run
 
 # Benchmarks: figures in build/bench/*.json (see README.md, Benchmarks).
 # Host part: the backend vs V8 on the same Wasm (toolchain/bench/).
-# Guest part: the boot figures under QEMU (tests/bench/boot.ts).
-bench: $(BUILD)/os.iso $(BUILD)/.deps
+# Guest part: the boot figures under QEMU (tests/bench/boot.ts) and the kernel
+# benchmarks of servers/kbench on build/bench.iso (tests/bench/kernel.ts).
+bench: $(BUILD)/os.iso $(BUILD)/bench.iso $(BUILD)/.deps
 	@mkdir -p $(BUILD)/bench
 	npm run -s bench
 	$(ESBUILD) tests/bench/boot.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning --outfile=$(BUILD)/bench/boot.mjs
 	$(NODE) $(BUILD)/bench/boot.mjs
+	$(ESBUILD) tests/bench/kernel.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning --outfile=$(BUILD)/bench/kernel.mjs
+	$(NODE) $(BUILD)/bench/kernel.mjs
+
+# make usb DEV=/dev/sdX [YES=1]: the ISO onto a USB stick, after the safety
+# checks of tools/usb-write.sh (removable, nothing mounted, not the system
+# disk; asks for the device name unless YES=1), then a read-back check.
+# DEV and YES count only on the command line, never from the environment.
+usb:
+	@if [ "$(origin DEV)" != "command line" ]; then echo "usage: make usb DEV=/dev/sdX [YES=1]   (lsblk -d -o NAME,SIZE,TRAN,RM,MODEL lists the disks)" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory iso
+	bash tools/usb-write.sh $(if $(and $(filter command line,$(origin YES)),$(filter 1,$(YES))),--yes) $(BUILD)/os.iso $(DEV)
 
 clean:
 	rm -rf $(BUILD)

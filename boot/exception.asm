@@ -13,11 +13,14 @@
 ;
 ; then QEMU is told the run failed (machine_fail: exit status 35) and the CPU
 ; halts. A fault while the report is being printed (a corrupt stack, say)
-; gives a one-line message instead of an endless loop.
+; gives a one-line message instead of an endless loop. An exception in ring 3
+; goes to entry.asm's user_exception instead (the thread's fault, not the
+; kernel's), and an NMI, in any ring, is counted and returns to what it
+; interrupted.
 
 %include "boot.inc"
 
-global exception_entry
+global exception_entry, nmi_count
 extern serial_putc, serial_puts, serial_hex64, serial_dec64, print_backtrace, machine_fail
 extern kernel_stack_guard, ist_stack_guard, panic_stack_guard
 extern user_exception
@@ -53,8 +56,10 @@ default rel
 section .text
 
 exception_entry:
+    cmp qword [rsp], 2                  ; NMI: nobody's fault (below)
+    je nmi_entry
     test byte [rsp + 24], 3             ; CS of the interrupted code: ring 3?
-    jnz user_exception                  ; a user fault: syscall.asm
+    jnz user_exception                  ; a user fault: entry.asm
     push rax
     push rbx
     push rcx
@@ -156,8 +161,20 @@ exception_entry:
     call serial_puts
     jmp machine_fail
 
+; A non-maskable interrupt (on IST1, whatever ran: a thread, the kernel,
+; the idle loop): not a fault of the interrupted code, which goes on. It is
+; only counted (nmi_count): printing here could cut into a line the kernel
+; is printing; the kernel reports new NMIs at its next interrupt
+; (kernel/intdispatch.ts, through user.nmi_count in entry.asm).
+nmi_entry:
+    lock inc qword [nmi_count]
+    add rsp, 16                         ; vector, dummy error code
+    iretq
+
 section .bss
 reporting: resd 1                       ; bit 0 set while a report is printed
+alignb 8
+nmi_count: resq 1                       ; NMIs received
 
 section .rodata
 msg_exception:      db "EXCEPTION ", 0

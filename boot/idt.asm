@@ -1,15 +1,18 @@
 ; idt.asm - the interrupt descriptor table with an entry stub for each of the
-; 32 CPU exceptions. Every stub leaves the same frame for exception.asm: it
-; pushes a dummy error code where the CPU pushes none, then the vector number.
-; Double fault, NMI and machine check run on IST1 (gdt.asm), so they still
-; work when the kernel stack is gone. Vectors 32..255 are left not present
-; (an interrupt there is reported as #NP with the IDT bit in the error code)
-; until the kernel installs its own handlers. start64.asm calls idt_install.
+; 256 vectors. Every exception stub (0..31) leaves the same frame for
+; exception.asm: it pushes a dummy error code where the CPU pushes none, then
+; the vector number. Double fault, NMI and machine check run on IST1
+; (gdt.asm), so they still work when the kernel stack is gone. The interrupt
+; stubs (32..255: IOAPIC/PIC lines, the local APIC timer, spurious) push the
+; vector and go to interrupt_entry (entry.asm), which calls the kernel's
+; interrupt_dispatch(vector). Every gate is an interrupt gate of DPL 0 (IF
+; cleared on entry; `int n` from ring 3 is a #GP). start64.asm calls
+; idt_install.
 
 %include "boot.inc"
 
 global idt_install, boot_idt
-extern exception_entry
+extern exception_entry, interrupt_entry
 
 IDT_ENTRIES  equ 256
 GATE_INTR    equ 0x8E           ; present, DPL 0, 64-bit interrupt gate
@@ -32,7 +35,14 @@ exception_stub_ %+ v:
 %assign v v + 1
 %endrep
 
-; Fill in gates 0..31 and load the IDT. Clobbers rax, rcx, rdx, rsi, rdi.
+%rep IDT_ENTRIES - 32
+interrupt_stub_ %+ v:
+    push v
+    jmp interrupt_entry
+%assign v v + 1
+%endrep
+
+; Fill in all 256 gates and load the IDT. Clobbers rax, rcx, rdx, rsi, rdi.
 idt_install:
     lea rsi, [stub_table]
     lea rdi, [boot_idt]
@@ -61,7 +71,7 @@ idt_install:
     mov [rdi + 8], rax                  ; offset[63:32], reserved dword 0
     add rdi, 16
     inc ecx
-    cmp ecx, 32
+    cmp ecx, IDT_ENTRIES
     jb .gate
     lidt [idt_ptr]
     ret
@@ -72,6 +82,10 @@ stub_table:
 %assign v 0
 %rep 32
     dq exception_stub_ %+ v
+%assign v v + 1
+%endrep
+%rep IDT_ENTRIES - 32
+    dq interrupt_stub_ %+ v
 %assign v v + 1
 %endrep
 

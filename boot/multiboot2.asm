@@ -3,8 +3,12 @@
 ; first 32 KiB of the file as the specification requires. GRUB loads the ELF
 ; segments at their physical addresses (1 MiB up) and jumps to _start
 ; (boot/start32.asm). The boot information (memory map, command line,
-; modules) is always passed; the one thing asked for here is that modules be
-; page-aligned, so the kernel can map a module's frames without copying.
+; modules) is always passed; asked for here: modules page-aligned, so the
+; kernel can map a module's frames without copying, and a framebuffer (tag 5,
+; optional): GRUB sets a graphics mode (grub.cfg's gfxpayload says which)
+; and reports it in the framebuffer tag; where it cannot (or gfxpayload=text)
+; the kernel gets VGA text mode, reported as an EGA text framebuffer. The
+; console server (servers/console) draws on either.
 
 MB2_HEADER_MAGIC equ 0xE85250D6
 MB2_ARCH_I386    equ 0                    ; 32-bit protected mode entry
@@ -21,6 +25,13 @@ mb2_header:
     align 8, db 0
     dw 6, 0
     dd 8
+
+    ; tag 5: framebuffer, optional (flags bit 0): 1024 x 768 x 32 preferred
+    ; (GRUB makes it gfxpayload; grub.cfg may override it after multiboot2)
+    align 8, db 0
+    dw 5, 1
+    dd 20
+    dd 1024, 768, 32
 
     ; end tag
     align 8, db 0

@@ -32,9 +32,11 @@ import {
   OBJ_MEMORY, OBJ_IRQ_HANDLER, OBJ_IO_PORTS, OBJ_CNODE, OBJ_TYPE_COUNT
 } from "./objects";
 import { tcbInitFields, tcbPoolInit, PRIORITY_LEVELS } from "./tcb";
-import { schedDequeue } from "./sched";
-import { epInit, epDestroy, epCancel } from "./endpoint";
+import { epInit } from "./endpoint";
+import { ipcInit, ipcThreadGone, ipcEndpointGone, ipcReplyGone } from "./ipc";
+import { ntfnInit, ntfnGone } from "./notification";
 import { frameAlloc, frameFree } from "./frames";
+import { execCur, execSpaceGone, execStop } from "./exec";
 import { pagingKernelPml4, vspaceCreate, vspaceFree, vmUnmap, PTE_ADDR } from "./paging";
 import { phys_write64, read_cr3 } from "./x86";
 import { PAGE_SIZE } from "./memlayout";
@@ -54,12 +56,17 @@ const SLOT_COUNT: u32 = CNODE_SLOTS * MAX_CNODES;
 
 // Records of the objects other than threads (tcb.ts) and CNodes (slots):
 // 32 bytes each, the 16-byte header and 16 bytes of state.
-const SMALL_RECORD: u32 = 32;
+export const SMALL_RECORD: u32 = 32;
 export const MAX_ADDRESS_SPACES: u32 = 128;
 export const MAX_ENDPOINTS: u32 = 512;
 export const MAX_NOTIFICATIONS: u32 = 512;
 export const MAX_REPLIES: u32 = 256;
 export const MAX_MEMORY_OBJECTS: u32 = 1024;
+// A memory object's second word (sys_dma.ts): pages - 1 in the low 32 bits,
+// MEM_DEVICE for device memory (a physical range that is not RAM: never
+// freed, mapped uncached). 0: one RAM frame (every object capCreate makes).
+export const MEM_PAGES_MASK: u64 = 0xFFFF_FFFF;
+export const MEM_DEVICE: u64 = <u64>1 << 32;
 
 // An address space: its PML4. A memory object: one frame.
 @unmanaged class SmallObj {
@@ -83,12 +90,12 @@ export const MAX_MEMORY_OBJECTS: u32 = 1024;
   mapGen: u32;   // that address space's generation (stale = unmapped)
   mapVa: u64;
 }
-const SLOT_SIZE: u32 = 48;
+export const SLOT_SIZE: u32 = 48;
 
-const slotTable = memory.data(<i32>(SLOT_COUNT * SLOT_SIZE), 8);
-const cnodePool = memory.data(<i32>(MAX_CNODES * 16), 8);
+export const slotTable = memory.data(<i32>(SLOT_COUNT * SLOT_SIZE), 8);
+export const cnodePool = memory.data(<i32>(MAX_CNODES * 16), 8);
 const spacePool = memory.data(<i32>(MAX_ADDRESS_SPACES * SMALL_RECORD), 8);
-const endpointPool = memory.data(<i32>(MAX_ENDPOINTS * SMALL_RECORD), 8);
+export const endpointPool = memory.data(<i32>(MAX_ENDPOINTS * SMALL_RECORD), 8);
 const notificationPool = memory.data(<i32>(MAX_NOTIFICATIONS * SMALL_RECORD), 8);
 const replyPool = memory.data(<i32>(MAX_REPLIES * SMALL_RECORD), 8);
 const memoryPool = memory.data(<i32>(MAX_MEMORY_OBJECTS * SMALL_RECORD), 8);
@@ -103,6 +110,8 @@ export function objectsInit(): void {
   poolSetup(OBJ_REPLY, replyPool, SMALL_RECORD, MAX_REPLIES);
   poolSetup(OBJ_MEMORY, memoryPool, SMALL_RECORD, MAX_MEMORY_OBJECTS);
   memory.fill(slotTable, 0, <usize>SLOT_COUNT * SLOT_SIZE);
+  ipcInit();  // per-thread IPC state
+  ntfnInit(); // notification waits, IRQ bindings (lines masked)
 }
 
 // --- slots ----------------------------------------------------------------------------
@@ -178,16 +187,28 @@ function release(type: u32, obj: u32): void {
   h.capCount--;
   if (h.capCount != 0) return;
   if (type == OBJ_THREAD) {
-    schedDequeue(obj);
-    epCancel(obj);
+    // The running thread deleted its own last capability: it stops now (its
+    // system call does not return), so no thread runs on a freed TCB (found
+    // by the syscall fuzzer: tests/kernel/procdestroy.test.ts).
+    if (<i32>obj == execCur) execStop(obj);
+    ipcThreadGone(obj);   // out of every queue; a call it served fails
   } else if (type == OBJ_ENDPOINT) {
-    epDestroy(obj); // its waiters are released (inactive)
+    ipcEndpointGone(obj); // its waiters are woken with CANCELLED
+  } else if (type == OBJ_NOTIFICATION) {
+    ntfnGone(obj);        // likewise
+  } else if (type == OBJ_REPLY) {
+    ipcReplyGone(obj);    // the call it would answer fails
   } else if (type == OBJ_ADDRESS_SPACE) {
+    execSpaceGone(obj);   // its threads stop (exec.ts: switches need no check)
     vspaceFree(smallObj(type, obj).phys);
   } else if (type == OBJ_MEMORY) {
-    frameFree(smallObj(type, obj).phys);
+    // word: pages - 1 | MEM_DEVICE (sys_dma.ts); 0 = one RAM frame. Device memory is not RAM: nothing to free.
+    const o = smallObj(type, obj);
+    if ((o.word & MEM_DEVICE) == 0) {
+      const n = (o.word & MEM_PAGES_MASK) + 1;
+      for (let i: u64 = 0; i < n; i++) frameFree(o.phys + i * PAGE_SIZE);
+    }
   }
-  // Notifications, replies: no threads can wait on them yet.
   objFree(type, obj);
 }
 
@@ -465,6 +486,9 @@ export function objWord(type: u32, obj: u32): u64 {
 export function objSetWord(type: u32, obj: u32, value: u64): void {
   smallObj(type, obj).word = value;
 }
+export function objSetPhys(type: u32, obj: u32, value: u64): void { // sys_dma.ts
+  smallObj(type, obj).phys = value;
+}
 
 // --- mappings held by memory capabilities ---------------------------------------------
 
@@ -482,7 +506,10 @@ export function slotMappedSpace(id: u32): i32 {
 export function slotUnmap(id: u32): void {
   const s = slot(id);
   const space = slotMappedSpace(id);
-  if (space >= 0) vmUnmap(smallObj(OBJ_ADDRESS_SPACE, <u32>space).phys, s.mapVa);
+  if (space >= 0) {
+    const n = (smallObj(OBJ_MEMORY, s.obj).word & MEM_PAGES_MASK) + 1; // sys_dma.ts: multi-page objects
+    for (let i: u64 = 0; i < n; i++) vmUnmap(smallObj(OBJ_ADDRESS_SPACE, <u32>space).phys, s.mapVa + i * PAGE_SIZE);
+  }
   s.mapSpace = 0;
   s.mapGen = 0;
   s.mapVa = 0;

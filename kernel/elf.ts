@@ -15,6 +15,7 @@
 //     not writable and executable at once, not sharing a page with
 //     another PT_LOAD;
 //   - at least one PT_LOAD; the entry point inside an executable one.
+// A PT_LOAD with filesz = memsz = 0 is ignored (it loads nothing).
 // Other program headers (GNU_STACK, NOTE, ...) are ignored.
 
 import { phys_read16, phys_read32, phys_read64, phys_read8, phys_write64, phys_write8 } from "./x86";
@@ -82,6 +83,13 @@ export let elfEntry: u64 = 0;
   return phys + phys_read64(phys + 32) + <u64>i * PHDR_SIZE;
 }
 
+// A PT_LOAD with no bytes at all loads nothing and is ignored (ld makes one
+// for an empty output section: wasmc --target=user's linear memory of a
+// module with no initial pages).
+@inline function isEmpty(h: u64): bool {
+  return phys_read64(h + 32) == 0 && phys_read64(h + 40) == 0;
+}
+
 // Check the ELF image of `size` bytes at physical `phys`; ELF_OK or why not.
 export function elfCheck(phys: u64, size: u64): u32 {
   if (size < 64 || size > ELF_MAX_FILE) return ELF_E_SIZE;
@@ -100,7 +108,7 @@ export function elfCheck(phys: u64, size: u64): u32 {
   let entryOk = false;
   for (let i: u32 = 0; i < phnum; i++) {
     const h = ph(phys, i);
-    if (phys_read32(h) != PT_LOAD) continue;
+    if (phys_read32(h) != PT_LOAD || isEmpty(h)) continue;
     loads++;
     const flags = phys_read32(h + 4);
     const off = phys_read64(h + 8), va = phys_read64(h + 16);
@@ -112,7 +120,7 @@ export function elfCheck(phys: u64, size: u64): u32 {
     const first = va & ~(PAGE_SIZE - 1), end = (va + memsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     for (let j: u32 = 0; j < i; j++) {
       const g = ph(phys, j);
-      if (phys_read32(g) != PT_LOAD) continue;
+      if (phys_read32(g) != PT_LOAD || isEmpty(g)) continue;
       const gva = phys_read64(g + 16), gsz = phys_read64(g + 40);
       const gfirst = gva & ~(PAGE_SIZE - 1), gend = (gva + gsz + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
       if (first < gend && gfirst < end) return ELF_E_OVERLAP;
@@ -136,7 +144,7 @@ export function elfLoad(pml4: u64, phys: u64): KErr {
   const phnum: u32 = phys_read16(phys + 56);
   for (let i: u32 = 0; i < phnum; i++) {
     const h = ph(phys, i);
-    if (phys_read32(h) != PT_LOAD) continue;
+    if (phys_read32(h) != PT_LOAD || isEmpty(h)) continue;
     const flags = phys_read32(h + 4);
     const off = phys_read64(h + 8), va = phys_read64(h + 16);
     const filesz = phys_read64(h + 32), memsz = phys_read64(h + 40);

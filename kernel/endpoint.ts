@@ -1,5 +1,5 @@
-// endpoint.ts — synchronous IPC endpoints: the wait queue and the message
-// transfer (issue 4, first step; not wired to system calls yet).
+// endpoint.ts — synchronous IPC endpoints: the wait queue (ipc.ts builds
+// the operations on it).
 //
 // An endpoint (objects.ts type OBJ_ENDPOINT, a record of the endpoint pool
 // in cap.ts) is, as in seL4, a rendezvous point with one FIFO of waiting
@@ -14,17 +14,16 @@
 // epWait/epWaitGen, so cancelling its wait (suspend, delete) needs no
 // search. All operations are O(1) except epDestroy (one step per waiter).
 //
-// The operations here only decide who meets whom and keep the queue: the
-// caller (the system-call path, next step) moves the message
-// (epTransfer: label + 4 words in registers), switches address space and
-// registers, and blocks or wakes threads in the scheduler.
-//
-// Message registers (provisional ABI, for the syscall step): label in rsi,
-// words in rdx, r10, r8, r9 (rdi stays the capability slot; rax the
-// system-call number / result).
+// The operations here only decide who meets whom and keep the queue:
+// ipc.ts moves the message (info word, words in registers and IPC
+// buffers, badge, a capability), and blocks and wakes threads, with
+// errors for the waiters of a deleted endpoint (ipcEndpointGone).
+// epTransfer is the first step's register-only copy (rsi, rdx, r10, r8,
+// r9), kept for usermode.ts's call / reply_recv until ipc.ts replaces it.
 
 import { KErr } from "./errors";
-import { objAddr, objValid, objRefValid, objHeader, OBJ_ENDPOINT, OBJ_THREAD } from "./objects";
+import { objValid, objRefValid, objHeader, OBJ_ENDPOINT, OBJ_THREAD } from "./objects";
+import { endpointPool, SMALL_RECORD } from "./cap";
 import {
   tcb, tcbReg, tcbSetReg, TS_BLOCKED_RECV, TS_BLOCKED_SEND, TS_INACTIVE,
   REG_RSI, REG_RDX, REG_R10, REG_R8, REG_R9,
@@ -36,7 +35,7 @@ export const EP_RECV: u32 = 2;
 
 // The endpoint record: the common header, then the queue (fits the
 // 32-byte records of the endpoint pool).
-@unmanaged class Endpoint {
+@unmanaged export class Endpoint {
   live: u32; capCount: u32; nextFree: i32; generation: u32;
   state: u32;
   head: i32;   // thread index, -1 = empty
@@ -44,8 +43,9 @@ export const EP_RECV: u32 = 2;
   count: u32;  // waiters in the queue
 }
 
-@inline function ep(index: u32): Endpoint {
-  return changetype<Endpoint>(objAddr(OBJ_ENDPOINT, index));
+// A constant base (the pool is always cap.ts's endpointPool): no pool-table loads.
+@inline export function ep(index: u32): Endpoint {
+  return changetype<Endpoint>(endpointPool + <usize>index * SMALL_RECORD);
 }
 
 // A freshly created endpoint: idle, empty (objAlloc zeroes the record, so
@@ -142,6 +142,19 @@ export let epPartner: i32 = -1;
   }
   enqueue(e, t, EP_RECV, TS_BLOCKED_RECV);
   return KErr.OK;
+}
+
+// Take the thread at the head of e's queue out of it (state TS_INACTIVE:
+// the caller delivers to it and wakes or blocks it); its index, or -1
+// when the queue is empty. ipc.ts decides with epState whether the head is
+// a partner for it.
+@inline export function epTakeHead(e: u32): i32 {
+  const x = ep(e);
+  const h = x.head;
+  if (h < 0) return -1;
+  unlink(e, <u32>h);
+  tcb(<u32>h).state = TS_INACTIVE;
+  return h;
 }
 
 // Take t out of whatever endpoint queue it waits in (suspend, thread

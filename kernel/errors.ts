@@ -23,4 +23,10 @@ export enum KErr {
   NOT_EMPTY = 13,          // the object still holds things (a CNode with capabilities)
   BUSY = 14,               // the object is in use (a thread already queued, a frame mapped)
   DOUBLE_FREE = 15,        // a frame or object freed that was not allocated
+  WOULD_BLOCK = 16,        // a non-blocking send/receive found no partner waiting
+  DEAD_PARTNER = 17,       // the other side died, was stopped or restarted (a reply's caller, a call's server)
+  IPC_BUFFER = 18,         // the IPC buffer a message needs is not registered, not mapped, or not writable
+  MSG_TOO_LONG = 19,       // a message info word asks for more than 64 words
+  NO_CALLER = 20,          // reply / reply_save with no call to answer
+  CANCELLED = 21,          // a wait ended without a message: its endpoint / notification was deleted, or the call was dropped unanswered
 }

@@ -150,6 +150,31 @@ export function frameAlloc(): u64 {
   return 0; // not reached while framesFree is right
 }
 
+// `n` physically contiguous free frames below physical `below`, now
+// allocated (first fit from the bottom; whole zero words skipped): the
+// first one's address, or 0. For DMA buffers (sys_dma.ts dma_alloc).
+export function framesAllocContig(n: u64, below: u64): u64 {
+  if (n == 0 || n > framesFree) return 0;
+  let limit = below / PAGE_SIZE;
+  if (limit > FRAME_COUNT) limit = FRAME_COUNT;
+  let run: u64 = 0, start: u64 = 0;
+  let f: u64 = 1;
+  while (f < limit) {
+    if ((f & 63) == 0 && word(freeBits, <u32>(f >> 6)) == 0) { run = 0; f += 64; continue; }
+    if (bit(freeBits, f)) {
+      if (run == 0) start = f;
+      run++;
+      if (run == n) {
+        for (let i: u64 = 0; i < n; i++) setBit(freeBits, start + i, false);
+        framesFree -= n;
+        return start * PAGE_SIZE;
+      }
+    } else run = 0;
+    f++;
+  }
+  return 0;
+}
+
 // Decode: may `phys` be given back?
 export function frameCheckFree(phys: u64): KErr {
   if ((phys & (PAGE_SIZE - 1)) != 0 || phys >= DIRECT_MAP_SIZE) return KErr.INVALID_ARGUMENT;

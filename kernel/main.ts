@@ -6,12 +6,13 @@
 // kmain with the physical address of the multiboot2 boot information, the
 // time stamp counter read at the kernel's first instruction (_start), and
 // the physical address of boot/'s kernel layout table (layout.ts; 0: none).
-// Interrupts are disabled and stay disabled for now.
+// Interrupts are disabled in the kernel (threads run with them enabled).
 //
 // kmain reads the boot information, then sets up memory (frames.ts, the
 // kernel's own page tables in kvspace.ts, SMEP/SMAP in protect.ts) and
-// the empty kernel object pools and run queues (cap.ts, sched.ts). With
-// no threads to run yet, it halts.
+// the empty kernel object pools and run queues (cap.ts, sched.ts), makes
+// every program boot module a runnable process (process.ts), prints "boot
+// complete" and enters the scheduler (exec.ts): kmain never returns.
 
 import { KERNEL_DESCRIPTION, KERNEL_NAME, KERNEL_VERSION } from "./version";
 import { print, printDec, printHex, println } from "./print";
@@ -22,7 +23,7 @@ import { bootInfoPrint, bootInfoPrintError } from "./bootinfo";
 import { strData, strLen } from "./strpool";
 import { cmdlineInit } from "./cmdline";
 import { runTestMode } from "./testmode";
-import { halt, panic } from "./panic";
+import { panic } from "./panic";
 import { framesInit, framesPrint, imageStart } from "./frames";
 import { pagingInit } from "./paging";
 import { kvspaceBuild, kvspaceError, kvspaceOwnImage } from "./kvspace";
@@ -30,7 +31,11 @@ import { layoutError, layoutErrorValue, layoutRead } from "./layout";
 import { protectEnable, protectPrint } from "./protect";
 import { objectsInit } from "./cap";
 import { schedInit } from "./sched";
-import { runUserPrograms, syscallDispatch, userFault } from "./usermode";
+import { userFault, userModeInit } from "./usermode";
+import { processStartAll } from "./process";
+import { execRun, EXEC_TIMER_HZ } from "./exec";
+import { interruptsInit, timerStart } from "./interrupts";
+import { interruptDispatch } from "./intdispatch";
 
 export function kmain(mbInfoPhys: u32, entryTsc: u64, layoutPhys: u32): void {
   const bannerTsc = rdtsc();
@@ -55,9 +60,12 @@ export function kmain(mbInfoPhys: u32, entryTsc: u64, layoutPhys: u32): void {
   objectsInit();                         // empty object pools and CNodes
   schedInit();                           // empty run queues
   runTestMode();                         // test=<mode> from the QEMU suite
-  runUserPrograms();                     // the ELF boot modules, one after the other
+  interruptsInit();                      // ACPI, APIC / 8259: remapped, lines masked
+  userModeInit();                        // syscall MSRs (boot/entry.asm)
+  processStartAll();                     // every program module: a runnable process
+  timerStart(EXEC_TIMER_HZ);             // preemption: round robin on the ticks
   println("boot complete");
-  halt();                                // nothing to run yet: hlt for ever
+  execRun();                             // the scheduler; never returns
 }
 
 function printBanner(): void {
@@ -106,14 +114,25 @@ function printBootTicks(entryTsc: u64, bannerTsc: u64): void {
   println(" TSC ticks from kernel entry to banner");
 }
 
-// Called by boot/syscall.asm on the thread's kernel stack: number and
-// arguments as the user passed them (rax; rdi, rsi, rdx, r10, r8).
-export function syscall_dispatch(num: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64): i64 {
-  return syscallDispatch(num, a0, a1, a2, a3, a4);
+// syscall_dispatch(num, a0..a5): called by boot/entry.asm on the kernel
+// stack, the thread's registers saved: number and arguments as the user
+// passed them (rax; rdi, rsi, rdx, r10, r8, r9). The result is the
+// calling thread's rax. The generated dispatch itself, exported under
+// that name (no wrapper: one call less on every system call).
+export { syscallDispatch as syscall_dispatch } from "./syscall_dispatch";
+
+// The IPC fast path (kernel/fastpath.ts): boot/entry.asm calls these for
+// SYS_CALL and SYS_REPLY_RECV instead of syscall_dispatch (no arguments:
+// they read the saved registers); anything unusual goes to the general path.
+export { fastCall as syscall_fast_call, fastReplyRecv as syscall_fast_reply_recv } from "./fastpath";
+
+// Called by boot/entry.asm for a CPU exception in user mode, the
+// thread's registers saved (kernel/usermode.ts).
+export function user_fault(vector: u64, err: u64, addr: u64, rip: u64): void {
+  userFault(vector, err, addr, rip);
 }
 
-// Called by boot/syscall.asm for a CPU exception in user mode: the
-// thread's registers are saved; the result is its stop status.
-export function user_fault(vector: u64, err: u64, addr: u64, rip: u64): i32 {
-  return userFault(vector, err, addr, rip);
+// Called by boot/entry.asm for vectors 32..255 (kernel/intdispatch.ts).
+export function interrupt_dispatch(vector: u32): void {
+  interruptDispatch(vector);
 }

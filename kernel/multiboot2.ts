@@ -106,7 +106,14 @@ export let mbFbPitch: u32 = 0;
 export let mbFbWidth: u32 = 0;
 export let mbFbHeight: u32 = 0;
 export let mbFbBpp: u32 = 0;
-export let mbFbType: u32 = 0;
+export let mbFbType: u32 = 0;          // 0 indexed, 1 direct RGB, 2 EGA text
+// Type 1: where red, green and blue sit in a pixel (bit position, size).
+export let mbFbRedPos: u32 = 0;
+export let mbFbRedSize: u32 = 0;
+export let mbFbGreenPos: u32 = 0;
+export let mbFbGreenSize: u32 = 0;
+export let mbFbBluePos: u32 = 0;
+export let mbFbBlueSize: u32 = 0;
 
 // The kernel image's physical extent, from the ELF section headers GRUB
 // passes (tag 9): the lowest and highest physical byte of every allocated
@@ -208,6 +215,9 @@ function reset(): void {
   mbFbHeight = 0;
   mbFbBpp = 0;
   mbFbType = 0;
+  mbFbRedPos = 0; mbFbRedSize = 0;
+  mbFbGreenPos = 0; mbFbGreenSize = 0;
+  mbFbBluePos = 0; mbFbBlueSize = 0;
   mbHasElfSections = false;
   mbImageStart = 0;
   mbImageEnd = 0;
@@ -293,6 +303,16 @@ function parseTag(off: u32, type: u32, size: u32): bool {
     mbFbHeight = r32(off + 24);
     mbFbBpp = phys_read8(mbInfoPhys + off + 28);
     mbFbType = phys_read8(mbInfoPhys + off + 29);
+    // Direct RGB: six bytes of field positions and sizes after the 32-byte
+    // common part (u16 reserved at 30).
+    if (mbFbType == 1 && size >= 38) {
+      mbFbRedPos = phys_read8(mbInfoPhys + off + 32);
+      mbFbRedSize = phys_read8(mbInfoPhys + off + 33);
+      mbFbGreenPos = phys_read8(mbInfoPhys + off + 34);
+      mbFbGreenSize = phys_read8(mbInfoPhys + off + 35);
+      mbFbBluePos = phys_read8(mbInfoPhys + off + 36);
+      mbFbBlueSize = phys_read8(mbInfoPhys + off + 37);
+    }
     mbHasFramebuffer = true;
   } else if (type == TAG_ELF_SECTIONS) {
     return parseElfSections(off, size);

@@ -227,12 +227,18 @@ export function vmLookup(pml4: u64, va: u64): KErr {
 
 // Remove the 4 KiB mapping at `va`. The frame is not freed (it belongs to
 // whoever mapped it); the TLB entry is flushed if `pml4` is the live one.
+// Bumped whenever a mapping goes away (vmUnmap, vspaceFree): caches of
+// resolved user addresses (ipc.ts: a thread's IPC buffer frame, tcb.ts
+// bufPhys) are valid only while it is unchanged.
+export let mapEpoch: u64 = 1;
+
 export function vmUnmap(pml4: u64, va: u64): KErr {
   if ((va & (PAGE_SIZE - 1)) != 0 || !canonical(va)) return KErr.BAD_ADDRESS;
   const ea = walk(pml4, va);
   if (ea == 0 || (phys_read64(ea) & PTE_PRESENT) == 0) return KErr.NOT_MAPPED;
   if (walkLevel != 0) return KErr.BAD_ADDRESS; // part of a large page: not ours to split
   phys_write64(ea, 0);
+  mapEpoch++;
   if ((read_cr3() & PTE_ADDR) == pml4) invlpg(va);
   return KErr.OK;
 }
@@ -241,6 +247,7 @@ export function vmUnmap(pml4: u64, va: u64): KErr {
 // half of the PML4, and the PML4 itself. The upper half is shared with the
 // kernel and left alone; mapped frames are not freed. Must not be live.
 export function vspaceFree(pml4: u64): KErr {
+  mapEpoch++;
   if (pml4 == kernelPml4 || (read_cr3() & PTE_ADDR) == pml4) return KErr.BUSY;
   for (let i: u64 = 0; i < 256; i++) {
     const e3 = phys_read64(entryAddr(pml4, i));

@@ -4,12 +4,15 @@
 // of runnable threads per priority, threaded through the TCBs
 // (schedNext/schedPrev), and a two-level bitmap of non-empty queues: one
 // bit per priority in four 64-bit words, plus a 4-bit summary of non-empty
-// words. schedPick() finds the highest runnable priority with two
-// count-leading-zeros: O(1), no loop over priorities.
+// words. The highest runnable priority is kept in `top`, found again with
+// two count-leading-zeros when its queue empties: O(1), no loop over
+// priorities.
 //
-// Policy: the running thread stays at the head of its queue; when its
-// timeslice ends, schedRotate() moves it to the tail, so equal-priority
-// threads take turns. No context switch here: that needs boot/ trampolines.
+// Only the queues live here; the policy is exec.ts's: the running thread
+// is in no queue; when its timeslice ends or it yields it goes to the
+// tail (schedEnqueue), when a higher priority preempts it to the head
+// (schedEnqueueFront), so equal-priority threads take turns; the next to
+// run is schedPick's head, taken out with schedDequeue.
 
 import { tcb, PRIORITY_LEVELS, TS_RUNNABLE } from "./tcb";
 import { objValid, OBJ_THREAD } from "./objects";
@@ -19,6 +22,7 @@ const heads = memory.data(<i32>PRIORITY_LEVELS * 4, 4); // i32 thread index, -1 
 const tails = memory.data(<i32>PRIORITY_LEVELS * 4, 4);
 const bitmap = memory.data(4 * 8, 8);                   // bit p%64 of word p/64
 let summary: u32 = 0;                                   // bit w: bitmap word w != 0
+let top: i32 = -1;  // the highest non-empty priority, -1: none (kept by markNonEmpty / markEmpty)
 
 @inline function head(p: u32): i32 { return load<i32>(heads + (<usize>p << 2)); }
 @inline function tail(p: u32): i32 { return load<i32>(tails + (<usize>p << 2)); }
@@ -30,6 +34,7 @@ function markNonEmpty(p: u32): void {
   const a = bitmap + (<usize>w << 3);
   store<u64>(a, load<u64>(a) | (<u64>1 << (p & 63)));
   summary |= 1 << w;
+  if (<i32>p > top) top = <i32>p;
 }
 
 function markEmpty(p: u32): void {
@@ -38,6 +43,15 @@ function markEmpty(p: u32): void {
   const v = load<u64>(a) & ~(<u64>1 << (p & 63));
   store<u64>(a, v);
   if (v == 0) summary &= ~(1 << w);
+  if (<i32>p == top) top = bitmapTop();
+}
+
+// The highest priority with a bit in the bitmap, or -1: two clz.
+function bitmapTop(): i32 {
+  if (summary == 0) return -1;
+  const w: u32 = 31 - clz(summary);
+  const v = load<u64>(bitmap + (<usize>w << 3));
+  return <i32>((w << 6) + (63 - <u32>clz(v)));
 }
 
 export function schedInit(): void {
@@ -47,6 +61,7 @@ export function schedInit(): void {
   }
   memory.fill(bitmap, 0, 32);
   summary = 0;
+  top = -1;
 }
 
 // Decode for the enqueue operations.
@@ -117,12 +132,11 @@ export function schedDequeue(t: u32): void {
   x.queued = 0;
 }
 
-// The highest priority with a runnable thread, or -1.
-export function schedTopPriority(): i32 {
-  if (summary == 0) return -1;
-  const w: u32 = 31 - clz(summary);
-  const v = load<u64>(bitmap + (<usize>w << 3));
-  return <i32>((w << 6) + (63 - <u32>clz(v)));
+// The highest priority with a runnable thread, or -1. (Kept up to date by
+// every queue change, so that the IPC fast path's test, kernel/fastpath.ts,
+// is one load.)
+@inline export function schedTopPriority(): i32 {
+  return top;
 }
 
 // The thread to run: the head of the highest non-empty queue, or -1 (idle).

@@ -3,8 +3,10 @@
 // The boot stub has already programmed COM1 for 115200 baud, 8N1, so all
 // that is left is: wait until the transmit holding register is empty, then
 // write the byte. print.ts builds on the two functions exported here.
+// Every byte also goes into the console log (klog.ts) for the screen.
 
 import { inb, outb, pause } from "./x86";
+import { klogPut } from "./klog";
 
 const COM1: u16 = 0x3F8;
 const THR: u16 = COM1 + 0;   // transmit holding register (write)
@@ -14,8 +16,9 @@ const LSR_THR_EMPTY: u8 = 0x20;
 // On a machine without a UART the status port floats; never wait for ever.
 const MAX_SPINS: i32 = 100_000;
 
-// Send one raw byte.
+// Send one raw byte (and keep it in the console log, klog.ts).
 export function serialWriteByte(b: u8): void {
+  klogPut(b);
   for (let i = 0; i < MAX_SPINS; i++) {
     if (inb(LSR) & LSR_THR_EMPTY) break;
     pause();

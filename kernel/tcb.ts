@@ -3,14 +3,14 @@
 // A TCB is a kernel object (objects.ts, type OBJ_THREAD) in a fixed pool.
 // It holds the thread's scheduling state (sched.ts links it into the run
 // queues through schedNext/schedPrev), its saved user registers (written by
-// the boot/ entry trampolines on a trap, read back on the way out: not
-// wired up yet), and weak references (index + generation) to the objects
-// it runs with: its address space, its CNode and its fault endpoint.
+// boot/entry.asm on every kernel entry, restored on the way out), and weak
+// references (index + generation) to the objects it runs with: its
+// address space, its CNode and its fault endpoint.
 // Weak, so that destroying one of those objects never has to find every
 // thread using it: the thread's next use of the reference sees a stale
 // generation and fails cleanly.
 
-import { objAddr, poolSetup, OBJ_THREAD, ObjHeader } from "./objects";
+import { poolSetup, OBJ_THREAD, ObjHeader } from "./objects";
 
 // Thread states.
 export const TS_INACTIVE: u32 = 0;      // created, not started (or stopped)
@@ -28,7 +28,15 @@ export const REG_RSI = 4; export const REG_RDI = 5; export const REG_RBP = 6; ex
 export const REG_R8 = 8; export const REG_R9 = 9; export const REG_R10 = 10; export const REG_R11 = 11;
 export const REG_R12 = 12; export const REG_R13 = 13; export const REG_R14 = 14; export const REG_R15 = 15;
 export const REG_RIP = 16; export const REG_RFLAGS = 17; export const REG_FS_BASE = 18; export const REG_GS_BASE = 19;
-export const REG_COUNT = 20;
+export const REG_ENTRY = 20; // how the thread last entered the kernel (ENTRY_*; boot/entry.asm)
+export const REG_COUNT = 21;
+
+// REG_ENTRY values. ENTRY_SYSCALL: by syscall, so the exit may use sysret
+// (rcx and r11 are not restored); ENTRY_IRET (0, a fresh thread's):
+// every register is restored (iretq). Kernel code that sets a thread's
+// registers other than rax and the message registers sets ENTRY_IRET.
+export const ENTRY_IRET: u64 = 0;
+export const ENTRY_SYSCALL: u64 = 1;
 
 @unmanaged export class Tcb extends ObjHeader {
   state: u32;
@@ -49,21 +57,33 @@ export const REG_COUNT = 20;
   epPrev: i32;
   epWait: i32;         // endpoint object index it waits on, -1 = none
   epWaitGen: u32;      // that endpoint's generation
+  pml4: u64;           // physical PML4 of its address space (vspace), for the switch (exec.ts)
+  name: u32;           // strpool string: the process's name, for reports (0 = none)
+  fpu: u32;            // exec.ts: FPU_LIVE (its x87/SSE registers are in the CPU), FPU_SAVED
+  bufRights: u32;      // ipc.ts: cached MAP_* rights of the IPC buffer's page (valid while bufEpoch == paging.ts mapEpoch)
+  bufPhys: u64;        // ipc.ts: cached physical address of ipcBuffer (direct map), see bufRights
+  bufEpoch: u64;       // paging.ts mapEpoch when bufPhys was resolved; 0 = not resolved
+  flags: u32;          // TF_* (sys_thread.ts)
 }
+
+// Tcb.flags: made by thread_create (sys_thread.ts), not a process's first
+// thread: its exit stops only it (process.ts processExit).
+export const TF_EXTRA: u32 = 1;
 
 // The register area follows the fields, 8-byte aligned.
 export const TCB_REGS_OFFSET: u32 = <u32>((offsetof<Tcb>() + 7) & ~7);
 export const TCB_SIZE: u32 = (TCB_REGS_OFFSET + REG_COUNT * 8 + 63) & ~63;
 
 export const MAX_THREADS: u32 = 256;
-const tcbPool = memory.data(<i32>(TCB_SIZE * MAX_THREADS), 64);
+export const tcbPool = memory.data(<i32>(TCB_SIZE * MAX_THREADS), 64);
 
 export function tcbPoolInit(): void {
   poolSetup(OBJ_THREAD, tcbPool, TCB_SIZE, MAX_THREADS);
 }
 
+// A constant base (the pool is always tcbPool): no pool-table loads.
 @inline export function tcb(index: u32): Tcb {
-  return changetype<Tcb>(objAddr(OBJ_THREAD, index));
+  return changetype<Tcb>(tcbPool + <usize>index * TCB_SIZE);
 }
 
 // A freshly allocated TCB's fields: inactive, no links, no references.
@@ -81,6 +101,11 @@ export function tcbInitFields(index: u32, priority: u32): void {
   t.epNext = -1;
   t.epPrev = -1;
   t.epWait = -1;
+  t.pml4 = 0;
+  t.name = 0;
+  t.bufEpoch = 0;
+  t.flags = 0;
+  t.fpu = 0;
 }
 
 @inline export function tcbReg(index: u32, reg: i32): u64 {

@@ -12,8 +12,10 @@ import { DIRECT_MAP_SIZE } from "./memlayout";
 import { print, printBytes, printHex, println } from "./print";
 import { panic } from "./panic";
 import { testCore } from "./selftest";
+import { testTimer } from "./timertest";
+import { testSmap, testSmep } from "./smaptest";
 
-const KNOWN_MODES = "fault core";
+const KNOWN_MODES = "fault core timer pictimer smap smep";
 
 // The first physical address the boot stub's direct map does not cover.
 export const FAULT_TEST_ADDRESS: u64 = DIRECT_MAP_SIZE;
@@ -27,6 +29,18 @@ export function runTestMode(): void {
   }
   if (argValueIs("core")) {
     testCore();                // selftest.ts
+    return;
+  }
+  if (argValueIs("timer") || argValueIs("pictimer")) {
+    testTimer(argValueIs("pictimer")); // timertest.ts: interrupt controllers and timers
+    return;
+  }
+  if (argValueIs("smap")) {
+    testSmap();                // smaptest.ts: the kernel reads a user page directly: SMAP faults
+    return;
+  }
+  if (argValueIs("smep")) {
+    testSmep();                // smaptest.ts: the kernel calls a user page: SMEP faults
     return;
   }
   print("test=");

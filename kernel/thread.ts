@@ -11,10 +11,11 @@
 // simply no longer has them, and resume refuses it.
 
 import { KErr } from "./errors";
-import { slot, slotId, RIGHT_WRITE } from "./cap";
+import { slot, slotId, objPhys, RIGHT_WRITE } from "./cap";
 import { objHeader, objRefValid, OBJ_ADDRESS_SPACE, OBJ_CNODE, OBJ_ENDPOINT, OBJ_THREAD } from "./objects";
 import { tcb, Tcb, PRIORITY_LEVELS, TS_INACTIVE } from "./tcb";
-import { schedDequeue, schedEnqueue, schedSetPriority } from "./sched";
+import { schedEnqueue, schedSetPriority } from "./sched";
+import { execCur, execReschedule, execStop, execWake } from "./exec";
 import { USER_TOP } from "./paging";
 
 export const NO_SLOT: u32 = 0xFFFF_FFFF; // "no fault endpoint"
@@ -72,6 +73,7 @@ export function threadConfigure(cn: u32, tcbIdx: u32, spaceIdx: u32, cnodeIdx: u
   const cs = slot(<u32>slotId(cn, cnodeIdx));
   t.vspace = <i32>sp.obj;
   t.vspaceGen = objHeader(OBJ_ADDRESS_SPACE, sp.obj).generation;
+  t.pml4 = objPhys(OBJ_ADDRESS_SPACE, sp.obj);
   t.cnode = <i32>cs.obj;
   t.cnodeGen = objHeader(OBJ_CNODE, cs.obj).generation;
   if (faultEpIdx != NO_SLOT) {
@@ -84,6 +86,7 @@ export function threadConfigure(cn: u32, tcbIdx: u32, spaceIdx: u32, cnodeIdx: u
     t.faultBadge = 0;
   }
   t.ipcBuffer = ipcBuffer;
+  t.bufEpoch = 0; // ipc.ts resolves it again
   return KErr.OK;
 }
 
@@ -93,30 +96,36 @@ export function threadRunnable(t: Tcb): bool {
          t.cnode >= 0 && objRefValid(OBJ_CNODE, <u32>t.cnode, t.cnodeGen);
 }
 
-// Start a stopped thread: into its run queue.
+// Start a stopped thread: into its run queue; from a running thread
+// (a system call), through exec.ts, so that a higher priority runs at once.
 export function threadResume(cn: u32, tcbIdx: u32): KErr {
   const i = writableThread(cn, tcbIdx);
   if (i < 0) return threadError;
   const t = tcb(<u32>i);
-  if (t.state != TS_INACTIVE) return KErr.BUSY;
+  if (t.state != TS_INACTIVE || t.queued != 0 || execCur == i) return KErr.BUSY;
   if (!threadRunnable(t)) return KErr.INVALID_ARGUMENT; // not configured, or its objects are gone
-  return schedEnqueue(<u32>i);
-}
-
-// Stop a thread: out of the run queues (IPC waits will be cancelled here too).
-export function threadSuspend(cn: u32, tcbIdx: u32): KErr {
-  const i = writableThread(cn, tcbIdx);
-  if (i < 0) return threadError;
-  schedDequeue(<u32>i);
-  tcb(<u32>i).state = TS_INACTIVE;
+  if (execCur < 0) return schedEnqueue(<u32>i);
+  execWake(<u32>i);
   return KErr.OK;
 }
 
-// Set a thread's priority. (seL4 also bounds it by the caller's own
-// maximum controlled priority; that needs a current thread: later.)
+// Stop a thread: out of the run queues and any endpoint queue; if it is
+// the running thread, the next one runs (exec.ts execStop).
+export function threadSuspend(cn: u32, tcbIdx: u32): KErr {
+  const i = writableThread(cn, tcbIdx);
+  if (i < 0) return threadError;
+  execStop(<u32>i);
+  return KErr.OK;
+}
+
+// Set a thread's priority; if a runnable thread then outranks the running
+// one, it runs (exec.ts execReschedule). (seL4 also bounds it by the
+// caller's own maximum controlled priority: later.)
 export function threadSetPriority(cn: u32, tcbIdx: u32, priority: u32): KErr {
   const i = writableThread(cn, tcbIdx);
   if (i < 0) return threadError;
   if (priority >= PRIORITY_LEVELS) return KErr.INVALID_ARGUMENT;
-  return schedSetPriority(<u32>i, priority);
+  const err = schedSetPriority(<u32>i, priority);
+  if (err == KErr.OK) execReschedule();
+  return err;
 }

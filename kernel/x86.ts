@@ -35,6 +35,8 @@
 
 // --- TLB, MSRs, CPU identification -----------------------------------------
 @external("x86", "invlpg") export declare function invlpg(virt: u64): void;
+// Call code at a virtual address (test=smep only: smaptest.ts).
+@external("x86", "call_addr") export declare function call_addr(virt: u64): void;
 @external("x86", "rdmsr") export declare function rdmsr(msr: u32): u64;
 @external("x86", "wrmsr") export declare function wrmsr(msr: u32, value: u64): void;
 // Stores eax, ebx, ecx, edx as four u32 at linear address `out` (16 bytes).
@@ -51,3 +53,5 @@
 @external("x86", "phys_write16") export declare function phys_write16(phys: u64, value: u16): void;
 @external("x86", "phys_write32") export declare function phys_write32(phys: u64, value: u32): void;
 @external("x86", "phys_write64") export declare function phys_write64(phys: u64, value: u64): void;
+// `words` 8-byte words from physical src to physical dst (rep movsq through the direct map).
+@external("x86", "phys_copy64") export declare function phys_copy64(dst: u64, src: u64, words: u64): void;

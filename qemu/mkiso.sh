@@ -7,6 +7,9 @@
 # (build/servers/<name>.elf) becomes /boot/<name>.elf, a multiboot2 module
 # whose string is <name> (the kernel runs every module but kernel.sym). Called by the Makefile for
 # build/os.iso and each build/test-<mode>.iso. Quiet unless something fails.
+# GFXPAYLOAD (environment) is GRUB's gfxpayload, the screen mode the kernel
+# gets (boot/grub.cfg.in); default 1024x768x32,1024x768,auto; "text" for VGA
+# text mode.
 set -euo pipefail
 
 if [ $# -lt 3 ]; then
@@ -34,7 +37,8 @@ for prog in "$@"; do
   modules="$modules    module2 /boot/$pname.elf $pname\n"
 done
 # The command line is substituted literally; keep it free of '|' and '&'.
-sed -e "s|@CMDLINE@|$cmdline|" -e "s|^ *@MODULES@\$|$modules|" "$repo/boot/grub.cfg.in" > "$stage/boot/grub/grub.cfg"
+gfx=${GFXPAYLOAD:-1024x768x32,1024x768,auto}
+sed -e "s|@CMDLINE@|$cmdline|" -e "s|@GFXPAYLOAD@|$gfx|" -e "s|^ *@MODULES@\$|$modules|" "$repo/boot/grub.cfg.in" > "$stage/boot/grub/grub.cfg"
 
 log="$stage.log"
 if ! grub-mkrescue -o "$out.tmp" "$stage" >"$log" 2>&1; then

@@ -14,8 +14,10 @@ PACKAGES=(
   grub-efi-amd64-bin # UEFI GRUB for the hybrid ISO
   grub-common       # grub-mkrescue
   xorriso           # writes the ISO
-  mtools            # the EFI system partition inside the ISO
+  mtools            # the EFI system partition inside the ISO; FAT interop tests
+  dosfstools        # mkfs.fat / fsck.fat for the FAT filesystem tests
   ovmf              # UEFI firmware for the UEFI boot tests
+  console-setup-linux # the console font (Uni2-VGA16.psf.gz) that make font converts
 )
 
 missing=()

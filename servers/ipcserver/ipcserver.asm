@@ -1,8 +1,12 @@
-; ipcserver.asm - the server of the IPC pair (kernel/usermode.ts,
-; runIpcPair): loops on reply_recv on the endpoint in CNode slot 1; the
-; reply to a message (label, w0..w3 in rsi, rdx, r10, r8, r9) is each of
-; them plus one. Never exits: it stays blocked in reply_recv when the
-; client is done.
+; ipcserver.asm - the server of the IPC pair (kernel/process.ts,
+; processStartAll): loops on reply_recv on the endpoint in CNode slot 1; the
+; reply to a message (info = label << 16 | 4 words in rsi, w0..w3 in rdx,
+; r10, r8, r9; kernel/README.md "IPC") is the label and each word plus
+; one, with the same length and capability count: words 4.. come back
+; from its IPC buffer (USER_IPC_BUFFER), word 4 plus one; a capability
+; received (into slot 9, once: then the slot is taken) is answered with a
+; copy of its endpoint capability. Never exits: it stays blocked in
+; reply_recv when the client is done.
 EP_SLOT         equ 1                   ; the endpoint capability (kernel/README.md, "IPC")
 
 bits 64
@@ -11,14 +15,19 @@ section .text
 %include "user.inc"               ; system-call numbers, WRITE
 global _start
 
-_start:
-    mov edi, EP_SLOT                    ; nobody to reply to yet: just receive
+_start:                                 ; nobody to reply to yet: just receive
+    mov rax, USER_IPC_BUFFER            ; a capability received lands in slot 9; a
+    mov qword [rax + IPCBUF_RECV_SLOT], 9 ; reply with one (the caps field echoed)
+    mov qword [rax + IPCBUF_SEND_SLOT], EP_SLOT ; sends the endpoint's
 .loop:
+    mov edi, EP_SLOT                    ; (a receive returns the badge in rdi)
     mov eax, SYS_REPLY_RECV
     syscall
     test rax, rax
     jnz .failed
-    inc rsi
+    add rsi, 1 << 16                    ; label + 1, same length
+    mov rax, USER_IPC_BUFFER
+    inc qword [rax + 4 * 8]             ; word 4 + 1 (words 4.. of a long message)
     inc rdx
     inc r10
     inc r8

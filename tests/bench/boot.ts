@@ -28,6 +28,11 @@ async function timedBoot(icount: boolean) {
     const banner = Date.now() - t0;
     await q.waitFor(/^boot complete$/m, 600_000);
     const complete = Date.now() - t0;
+    // The programs run after "boot complete" (kernel/README.md, User mode).
+    if (icount) {
+      await q.waitFor(NULL_SYSCALL, 600_000);
+      await q.waitFor(IPC_ROUND_TRIP, 600_000);
+    }
     return { banner, complete, log: q.result().log };
   } finally {
     await q.stop();

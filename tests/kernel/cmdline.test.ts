@@ -117,7 +117,7 @@ describe("test=<mode>", () => {
       expect(r.how).toBe("exit");
       expect(k.m.exitCode).toBe(0x11);
       expect(k.m.output).toBe(
-        `test=${shown}: unknown test mode (known: fault core)\n` +
+        `test=${shown}: unknown test mode (known: fault core timer pictimer smap smep)\n` +
         "PANIC: unknown test mode\n");
     }
   });

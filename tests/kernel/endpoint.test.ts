@@ -9,7 +9,7 @@ import { compileCore, E, loadCore, T } from "./corekernel";
 beforeAll(async () => { await compileCore(); }, 60_000);
 
 const EP_IDLE = 0, EP_SEND = 1, EP_RECV = 2;
-const TS_INACTIVE = 0, TS_BLOCKED_SEND = 2, TS_BLOCKED_RECV = 3;
+const TS_INACTIVE = 0, TS_RUNNABLE = 1, TS_BLOCKED_SEND = 2, TS_BLOCKED_RECV = 3;
 // tcb.ts register indexes
 const RSI = 4, RDX = 3, R10 = 10, R8 = 8, R9 = 9, RAX = 0, RDI = 5;
 
@@ -111,14 +111,15 @@ describe("endpoint queue", () => {
     expect(ex.epHead(e)).toBe(b);
   });
 
-  it("deleting the last endpoint capability releases its waiters", async () => {
+  it("deleting the last endpoint capability wakes its waiters with CANCELLED (ipc.ts)", async () => {
     const { ex, root, create, thread } = await setup();
     const { obj: e, slot } = create(T.OBJ_ENDPOINT);
     const ts = [thread(), thread(), thread()];
     for (const t of ts) ex.epRecv(e, t);
     expect(ex.capDelete(root, slot)).toBe(E.OK);
     for (const t of ts) {
-      expect(ex.tcbState(t)).toBe(TS_INACTIVE);
+      expect(ex.tcbState(t)).toBe(TS_RUNNABLE);
+      expect(ex.tcbReg(t, RAX)).toBe(BigInt(-E.CANCELLED));
       expect(ex.epWaitingOn(t)).toBe(-1);
     }
     // A new endpoint in the recycled record starts empty.

@@ -10,11 +10,19 @@ import { KERNEL_SECTIONS, Mb2Builder, QEMU_128M_MAP, typicalBootInfo } from "./m
 import { build, goodImage } from "./elfimage";
 
 let kernel: Uint8Array;
+
+// A simulated PC: its first MiB reads as zeroes (interruptsInit looks for
+// the ACPI RSDP in the BIOS areas there, and finds none).
+function pcMachine(): Machine {
+  const m = new Machine();
+  m.addRam(0, 0x100000);
+  return m;
+}
 beforeAll(async () => { kernel = await compileKernelWasm("kernel/main.ts"); }, 60_000);
 
 // Boot the kernel with `mbi` at physical `at`; return the machine and how it stopped.
 async function boot(mbi: Uint8Array, at = 0x10000) {
-  const m = new Machine();
+  const m = pcMachine();
   const instance = await m.load(kernel);
   m.place(at, mbi);
   const kmain = instance.exports.kmain as (p: number, tsc: bigint) => void;
@@ -51,6 +59,12 @@ const TYPICAL_LOG = [
   "frames: 0 free of 32639 (0 MiB free)",
   "address space: kept the boot page tables: no frame for the PML4",
   "protections: nx smep smap",
+  // The interrupt hardware (kernel/interrupts.ts): the RSDP copy of
+  // typicalBootInfo has no valid checksum, so no ACPI: 8259 and PIT.
+  "acpi: RSDP at 0x00010110: bad checksum, ignored",
+  "acpi: no RSDP (no ACPI tables)",
+  "interrupts: 8259 PIC, IRQ n on vector 32 + n (no I/O APIC)",
+  "timer: PIT on IRQ 0; 99.998 Hz on vector 0x20",
 ];
 
 describe("kmain", () => {
@@ -92,7 +106,7 @@ describe("kmain", () => {
     expect(result.how).toBe("exit");
     expect(m.exitCode).toBe(0x11);
     expect(out.endsWith(
-      "test=nosuchmode: unknown test mode (known: fault core)\n" +
+      "test=nosuchmode: unknown test mode (known: fault core timer pictimer smap smep)\n" +
       "PANIC: unknown test mode\n")).toBe(true);
   });
 
@@ -108,7 +122,7 @@ describe("kmain", () => {
   });
 
   it("a null boot information pointer is a panic, not a crash", async () => {
-    const m = new Machine();
+    const m = pcMachine();
     const instance = await m.load(kernel);
     const result = m.run(() => (instance.exports.kmain as (p: number, tsc: bigint) => void)(0, 0n));
     expect(result.how).toBe("exit");
@@ -150,7 +164,7 @@ function bootPageTables(m: Machine): void {
 
 describe("kmain, memory set-up", () => {
   it("with GRUB's ELF sections: frames, its own page tables in CR3, protections", async () => {
-    const m = new Machine();
+    const m = pcMachine();
     const instance = await m.load(kernel);
     m.addRam(0x100000, 0x7ee0000);
     bootPageTables(m);
@@ -173,7 +187,7 @@ describe("kmain, memory set-up", () => {
 
 describe("kmain, kernel address space checks", () => {
   it("keeps the boot page tables, and gives the frames back, when the new tables would differ", async () => {
-    const m = new Machine();
+    const m = pcMachine();
     const instance = await m.load(kernel);
     m.addRam(0x100000, 0x7ee0000);
     bootPageTables(m);
@@ -191,7 +205,7 @@ describe("kmain, kernel address space checks", () => {
 
 describe("kmain, test=core", () => {
   it("runs the core self-test on simulated memory, as QEMU runs it natively", async () => {
-    const m = new Machine();
+    const m = pcMachine();
     const instance = await m.load(kernel);
     m.addRam(0x100000, 0x7ee0000);
     bootPageTables(m);
@@ -199,13 +213,19 @@ describe("kmain, test=core", () => {
     m.place(0x10000, mbi);
     const result = m.run(() => (instance.exports.kmain as (p: number, tsc: bigint) => void)(0x10000, 0n));
     expect(result.how).toBe("halted");
-    expect(m.output).toMatch(/\ntest=core: \d+ checks passed\nboot complete\n$/);
+    expect(m.output).toMatch(/\ntest=core: \d+ checks passed\n(acpi|interrupts|timer): [^]*\nboot complete\n$/);
   });
 });
 
 describe("kmain, user programs", () => {
-  it("runs each ELF boot module in its own address space, skips a bad one, serves system calls with checked pointers", async () => {
-    const m = new Machine();
+  // Two programs (and a bad module) on the simulated PC: kmain makes each
+  // good one a process, prints "boot complete" and enters the first
+  // (Machine.run reports "user": the run stops where ring 3 would begin).
+  // The test then plays the threads' part through the kernel's exports,
+  // as boot/entry.asm would call them: system calls, a timer interrupt,
+  // a fault.
+  it("makes every ELF boot module a process, schedules them, serves system calls, preempts, exits, faults", async () => {
+    const m = pcMachine();
     const instance = await m.load(kernel);
     m.addRam(0x100000, 0x7ee0000);
     bootPageTables(m);
@@ -213,39 +233,81 @@ describe("kmain, user programs", () => {
     const bad = new TextEncoder().encode("not a program\n".repeat(8));
     m.place(0x2000000, good);
     m.place(0x2100000, bad);
+    m.place(0x2200000, good);
     const mbi = new Mb2Builder().cmdline("").loaderName("GRUB").module(0x117d000, 0x11878ca, "kernel.sym")
       .module(0x2100000, 0x2100000 + bad.length, "junk")
       .module(0x2000000, 0x2000000 + good.length, "hello")
+      .module(0x2200000, 0x2200000 + good.length, "second")
       .mmap(QEMU_128M_MAP).elfSections(KERNEL_SECTIONS).loadBase(0x100000).end().build();
     m.place(0x10000, mbi);
-    m.userExitStatus = 7;
     const result = m.run(() => (instance.exports.kmain as (p: number, tsc: bigint) => void)(0x10000, 0n));
-    expect(result.how).toBe("halted");
+    expect(result.how).toBe("user");
     const out = m.output;
     expect(out).toContain("process junk: bad ELF image: not an ELF file, skipped\n");
-    expect(out).toMatch(/process hello: entry 0x401000, address space 0x[0-9a-f]+\nprocess hello: exited with status 7\nboot complete\n$/);
+    const spaces = [...out.matchAll(/^process (hello|second): entry 0x401000, address space 0x([0-9a-f]+)$/gm)].map((x) => BigInt(`0x${x[2]}`));
+    expect(spaces.length).toBe(2);
+    expect(spaces[0]).not.toBe(spaces[1]);
+    expect(out).toMatch(/\ntimer: [^\n]*\nboot complete\n$/);
     expect(out).not.toContain("process kernel.sym");
     expect(m.syscallInitCalls).toBe(1);
-    expect(m.userEntries.length).toBe(1);
-    expect(m.cr3).toBe(0x1170000n); // the kernel's address space again
-    // The register area user.enter was given: rip, rsp, rflags (tcb.ts order).
-    const regs = new DataView(m.memory!.buffer, m.userEntries[0], 20 * 8);
-    expect(regs.getBigUint64(16 * 8, true)).toBe(0x401000n);
-    expect(regs.getBigUint64(7 * 8, true)).toBe(0x7fff_fff0_0000n);
-    expect(regs.getBigUint64(17 * 8, true)).toBe(2n); // IF clear: no interrupts yet
+    // hello runs first, in its own address space, from its entry point,
+    // with interrupts enabled, restored in full (ENTRY_IRET = 0).
+    const hello = result.regs!;
+    expect(m.currentRegs).toBe(hello);
+    expect(m.cr3).toBe(spaces[0]);
+    const reg = (area: number, i: number) => new DataView(m.memory!.buffer, area, 21 * 8).getBigUint64(i * 8, true);
+    expect(reg(hello, 16)).toBe(0x401000n);
+    expect(reg(hello, 7)).toBe(0x7fff_fff0_0000n);
+    expect(reg(hello, 17)).toBe(0x202n);
+    expect(reg(hello, 20)).toBe(0n);
 
-    // System calls against hello's address space (the last process run).
-    const sys = instance.exports.syscall_dispatch as (n: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint) => bigint;
-    const call = (n: number, a0 = 0n, a1 = 0n) => { m.clearOutput(); const r = sys(BigInt(n), a0, a1, 0n, 0n, 0n); return { r, out: m.output }; };
+    // System calls as hello (its address space is the one checked).
+    const sys = instance.exports.syscall_dispatch as (n: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint) => bigint;
+    const call = (n: number, a0 = 0n, a1 = 0n) => { m.clearOutput(); const r = sys(BigInt(n), a0, a1, 0n, 0n, 0n, 0n); return { r, out: m.output }; };
     expect(call(0)).toEqual({ r: 0n, out: "" });                                  // null
     expect(call(2, 0x402000n, 16n)).toEqual({ r: 16n, out: "user memory ok!\n" }); // debug_write
     expect(call(2, 0x401000n, 2n)).toEqual({ r: 2n, out: "\x0f\x05".replace(/[\x00-\x1f]/g, "?") });
     expect(call(1, 0x41n)).toEqual({ r: 0n, out: "A" });                          // debug_putc
-    expect(call(4)).toEqual({ r: 0n, out: "" });                                  // yield
     expect(call(2, 0xffff_ffff_8010_0000n, 16n)).toEqual({ r: -9n, out: "" });   // kernel address: BAD_ADDRESS
     expect(call(2, 0x404000n, 1n)).toEqual({ r: -9n, out: "" });                 // unmapped
     expect(call(2, 0x403ff0n, 0x20n)).toEqual({ r: -9n, out: "" });              // runs off the end
     expect(call(2, 0x402000n, 1n << 20n)).toEqual({ r: -1n, out: "" });          // too long: INVALID_ARGUMENT
     expect(call(99)).toEqual({ r: -1n, out: "" });                                // no such call
+    expect(m.currentRegs).toBe(hello);
+
+    // yield: round robin to second (same priority), in its address space.
+    expect(call(4)).toEqual({ r: 0n, out: "" });
+    const second = m.currentRegs;
+    expect(second).not.toBe(hello);
+    expect(m.cr3).toBe(spaces[1]);
+    expect(reg(second, 16)).toBe(0x401000n);
+
+    // Timer interrupts (PIT, vector 0x20 on the 8259): the second tick
+    // ends the timeslice and hello runs again.
+    const irq = instance.exports.interrupt_dispatch as (v: number) => void;
+    irq(0x20);
+    expect(m.currentRegs).toBe(second);
+    irq(0x20);
+    expect(m.currentRegs).toBe(hello);
+    expect(m.cr3).toBe(spaces[0]);
+
+    // Back to second, which exits: it is reported and torn down, hello runs.
+    expect(call(4).r).toBe(0n);
+    expect(m.currentRegs).toBe(second);
+    const forgets = m.entryForgets;
+    expect(call(3, 0x107n).out).toBe("process second: exited with status 7\n");
+    expect(m.entryForgets).toBe(forgets + 1); // its result is not written back
+    expect(m.currentRegs).toBe(hello);
+    expect(m.cr3).toBe(spaces[0]);
+
+    // hello faults: one report line, stopped; nothing left to run: idle.
+    const fault = instance.exports.user_fault as (v: bigint, e: bigint, a: bigint, rip: bigint) => void;
+    m.clearOutput();
+    fault(14n, 5n, 0xffff_ffff_8010_0000n, 0x401002n);
+    expect(m.output).toBe("process hello: page fault at 0xffffffff80100000 (user read, protection violation) at rip 0x401002, stopped\n");
+    expect(m.currentRegs).toBe(0);
+    // A tick while idle changes nothing.
+    irq(0x20);
+    expect(m.currentRegs).toBe(0);
   });
 });

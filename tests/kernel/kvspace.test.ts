@@ -88,6 +88,7 @@ function walk(m: Machine, pml4: bigint, va: bigint): bigint | null {
 async function boot(opts: { layout?: Layout; tamper?: (m: Machine) => void; cmdline?: string } = {}) {
   const m = new Machine();
   const instance = await m.load(kernel);
+  m.addRam(0, 0x100000); // interruptsInit looks for ACPI in the BIOS areas
   m.addRam(0x100000, 0x7ee0000);
   const l = opts.layout ?? LAYOUT;
   const wasmPages = BigInt(m.memory!.buffer.byteLength >> 16);

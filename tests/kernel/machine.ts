@@ -18,6 +18,7 @@ export class QemuExit extends Error { constructor(readonly code: number) { super
 export class PageFault extends Error { constructor(readonly phys: bigint) { super(`page fault: physical 0x${phys.toString(16)}`); } }
 export class BusError extends Error { constructor(readonly phys: bigint) { super(`read outside the simulated RAM: 0x${phys.toString(16)}`); } }
 export class Runaway extends Error { constructor(what: string) { super(`too many ${what}: the kernel seems to hang`); } }
+export class UserMode extends Error { constructor(readonly regs: number) { super(`entered user mode, register area at ${regs}`); } }
 
 export type CpuidRegs = [number, number, number, number];
 
@@ -196,6 +197,7 @@ export class Machine {
       write_cr3: (v: bigint) => { this.cr3 = BigInt.asUintN(64, v); },
       write_cr4: (v: bigint) => { this.cr4 = BigInt.asUintN(64, v); },
       invlpg: () => {},
+      call_addr: (va: bigint) => { throw new Error(`call_addr(0x${BigInt.asUintN(64, va).toString(16)}): the simulated machine runs no x86 code`); },
       rdmsr: (msr: number) => ((msr >>> 0) === 0xc0000080 ? this.efer : 0n),
       wrmsr: () => {},
       cpuid: (leaf: number, _subleaf: number, out: number) => {
@@ -211,22 +213,38 @@ export class Machine {
       phys_write16: (p: bigint, v: number) => this.write(p, 2, BigInt(v & 0xffff)),
       phys_write32: (p: bigint, v: number) => this.write(p, 4, BigInt(v >>> 0)),
       phys_write64: (p: bigint, v: bigint) => this.write(p, 8, BigInt.asUintN(64, v)),
+      phys_copy64: (d: bigint, src: bigint, n: bigint) => {
+        for (let i = 0n; i < BigInt.asUintN(64, n); i++) this.write(d + 8n * i, 8, this.read(src + 8n * i, 8));
+      },
     };
   }
 
-  // The "user" import module: boot/syscall.asm's way into ring 3. There is
-  // no ring 3 here: enter() records the register area it was given and
-  // reports the thread as exited with status userExitStatus.
-  userEntries: number[] = [];
-  userExitStatus = 0;
+  // The "user" import module: boot/entry.asm's side of the execution model
+  // (kernel/exec.ts). There is no ring 3 here: switch/idle record which
+  // register area is current; run() (kmain's last call, which never
+  // returns on the real machine) ends the run: as "halted" when no thread
+  // is current (the CPU would idle for ever with interrupts off... or
+  // on, with nothing to wake it), else by throwing UserMode with that
+  // area (Machine.run reports "user"); a test can then play the thread's
+  // part by calling the kernel's syscall_dispatch / user_fault exports.
+  currentRegs = 0;             // linear address of the current register area, 0 = idle
   syscallInitCalls = 0;
-  userSwitches: number[] = []; // register areas user.switch made current (IPC)
+  userSwitches: number[] = []; // every register area user.switch made current
+  entryForgets = 0;
+  fpuSwitches: Array<[number, number]> = []; // user.fpu_switch(save, restore) calls
+  nmiCount = 0n;               // what user.nmi_count reports
   userImports(): Record<string, Function> {
     return {
       syscall_init: () => { this.syscallInitCalls++; },
-      enter: (regs: number) => { this.userEntries.push(regs >>> 0); return this.userExitStatus; },
-      leave: () => { throw new Error("user.leave outside a system call"); },
-      switch: (regs: number) => { this.userSwitches.push(regs >>> 0); },
+      switch: (regs: number) => { this.currentRegs = regs >>> 0; this.userSwitches.push(regs >>> 0); },
+      idle: () => { this.currentRegs = 0; },
+      entry_forget: () => { this.entryForgets++; },
+      fpu_switch: (save: number, restore: number) => { this.fpuSwitches.push([save >>> 0, restore >>> 0]); },
+      nmi_count: () => this.nmiCount,
+      run: () => {
+        if (this.currentRegs === 0) throw new Halted();
+        throw new UserMode(this.currentRegs);
+      },
     };
   }
 
@@ -239,13 +257,14 @@ export class Machine {
   }
 
   // Call `fn` and report how the run ended: "returned", "halted", "exit",
-  // "page fault". Other errors (bus errors, runaways, traps) propagate.
-  run(fn: () => unknown): { how: "returned" | "halted" | "exit" | "page fault"; fault?: bigint } {
+  // "page fault", "user" (kmain entered a thread). Other errors (bus errors, runaways, traps) propagate.
+  run(fn: () => unknown): { how: "returned" | "halted" | "exit" | "page fault" | "user"; fault?: bigint; regs?: number } {
     try {
       fn();
       return { how: "returned" };
     } catch (e) {
       if (e instanceof Halted) return { how: "halted" };
+      if (e instanceof UserMode) return { how: "user", regs: e.regs };
       if (e instanceof QemuExit) return { how: "exit" };
       if (e instanceof PageFault) return { how: "page fault", fault: e.phys };
       throw e;

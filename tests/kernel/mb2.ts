@@ -90,8 +90,10 @@ export class Mb2Builder {
     return this.tag(6, p);
   }
 
-  framebuffer(addr: bigint, pitch: number, width: number, height: number, bpp: number, type = 1): this {
-    const p = Buffer.alloc(24);
+  // `fields`: red pos, size, green pos, size, blue pos, size (type 1 colour info, after 2 reserved bytes).
+  framebuffer(addr: bigint, pitch: number, width: number, height: number, bpp: number, type = 1, fields?: number[]): this {
+    const p = Buffer.alloc(fields ? 30 : 24);
+    fields?.forEach((v, i) => p.writeUInt8(v, 24 + i));
     p.writeBigUInt64LE(addr, 0);
     p.writeUInt32LE(pitch, 8);
     p.writeUInt32LE(width, 12);

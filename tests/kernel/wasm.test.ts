@@ -1,6 +1,6 @@
 // wasm.test.ts — the shape of the kernel's Wasm, as the backend and boot
 // stub expect it: only x86.* imports, with the signatures of toolchain/ABI.md,
-// and the user.* functions boot/syscall.asm provides (wasm_import_user_*);
+// and the user.* functions boot/entry.asm provides (wasm_import_user_*);
 // no floating point and no indirect calls (the backend's first slice lacks
 // them); a name section for GDB; linear memory of at most 16 MiB; kmain.
 
@@ -46,7 +46,7 @@ function abiIntrinsics(): Map<string, Sig> {
 describe("kernel Wasm", () => {
   it("reads the ABI table (sanity check of this test)", () => {
     const abi = abiIntrinsics();
-    expect(abi.size).toBe(32);
+    expect(abi.size).toBe(34);
     expect(abi.get("cpuid")).toEqual({ params: ["i32", "i32", "i32"], results: [] });
     expect(abi.get("phys_read64")).toEqual({ params: ["i64"], results: ["i64"] });
   });
@@ -58,16 +58,19 @@ describe("kernel Wasm", () => {
     for (const imp of imports) expect(imp.sig, imp.name).toEqual(abi.get(imp.name));
   });
 
-  it("imports nothing but ABI intrinsics and boot/syscall.asm's user-mode functions", () => {
+  it("imports nothing but ABI intrinsics and boot/entry.asm's user-mode functions", () => {
     const abi = abiIntrinsics();
     const imports = readWasm(kernel).imports;
     expect(imports.length).toBeGreaterThan(0);
-    const asm = readFileSync(join(ROOT, "boot/syscall.asm"), "utf8");
+    const asm = readFileSync(join(ROOT, "boot/entry.asm"), "utf8");
     const user: Record<string, { params: string[]; results: string[] }> = {
       syscall_init: { params: [], results: [] },
-      enter: { params: ["i32"], results: ["i32"] },
-      leave: { params: ["i32"], results: [] },
       switch: { params: ["i32"], results: [] },
+      idle: { params: [], results: [] },
+      run: { params: [], results: [] },
+      entry_forget: { params: [], results: [] },
+      fpu_switch: { params: ["i32", "i32"], results: [] },
+      nmi_count: { params: [], results: ["i64"] },
     };
     for (const imp of imports) {
       if (imp.module === "user") {

@@ -25,6 +25,11 @@
 //              -> "ok" | "trap <message>" | "unlinkable"
 //   use <k>    make module k current (calls and gets go to it) -> "ok"
 //
+// Modules compiled with the relocatable memory model (ABI.md) each use a
+// memory object {base, pages, max_pages}, named in the link table; its memory
+// gets its own reservation (anywhere, 8 GiB + 1 MiB, no access) when the first
+// module using it is instantiated. So one process can hold several memories.
+//
 // It also provides the `spectest` module that the official test suite
 // imports from: no-op print functions, four globals, a funcref table, and a
 // memory (1 page, at most 2) for modules that import one.
@@ -72,10 +77,17 @@ extern uint64_t __wasm_memory_pages;
 extern uint64_t __wasm_memory_max_pages;
 extern const char *__wasm_trap_names[];
 extern uint64_t __wasm_trap_count;
+/* A memory of the relocatable model (ABI.md). */
+struct wasm_memory {
+  char *base;
+  uint64_t pages;
+  uint64_t max_pages;
+};
 struct module_entry {
   void (*init)(void);
   const struct export_table *exports;
   const struct global_export_table *globals;
+  struct wasm_memory *memory; /* relocatable model: the memory it uses, or NULL */
 };
 struct module_table {
   uint64_t count;
@@ -108,6 +120,7 @@ uint64_t wasm_import_spectest_global_i64 = 666;
 uint64_t wasm_import_spectest_global_f32 = 0x4426a666; /* 666.6f */
 uint64_t wasm_import_spectest_global_f64 = 0x4084d4cccccccccdULL; /* 666.6 */
 uint64_t wasm_import_spectest_table[2 + 20] = {10, 20}; /* size, capacity, entries */
+struct wasm_memory wasm_import_spectest_memory = {NULL, 1, 2}; /* relocatable model */
 
 #define WASM_PAGE 65536ULL
 #define RESERVE ((8ULL << 30) + (1ULL << 20))
@@ -119,26 +132,54 @@ static volatile sig_atomic_t in_wasm;
 static const char *volatile trap_message;
 static char *stack_low, *stack_guard_low;
 
+/* Reservations of the relocatable model's memories, for the fault handler. */
+#define MAX_MEMORIES 1024
+static char *reserved[MAX_MEMORIES];
+static volatile sig_atomic_t nreserved;
+
 _Noreturn void __wasm_trap(int code) {
   trap_message = (code > 0 && (uint64_t)code < __wasm_trap_count) ? __wasm_trap_names[code] : "unknown trap";
   siglongjmp(trap_jump, 1);
 }
 
-int32_t __wasm_memory_grow(int32_t delta) {
-  uint64_t old = __wasm_memory_pages;
+static int32_t grow(char *base, uint64_t *pages, uint64_t max_pages, int32_t delta) {
+  uint64_t old = *pages;
   uint64_t d = (uint32_t)delta;
-  uint64_t max = __wasm_memory_max_pages < 65536 ? __wasm_memory_max_pages : 65536;
+  uint64_t max = max_pages < 65536 ? max_pages : 65536;
   if (d > max - old) return -1;
-  if (d && mprotect(__wasm_memory_base + old * WASM_PAGE, d * WASM_PAGE, PROT_READ | PROT_WRITE) != 0) return -1;
-  __wasm_memory_pages = old + d;
+  if (d && mprotect(base + old * WASM_PAGE, d * WASM_PAGE, PROT_READ | PROT_WRITE) != 0) return -1;
+  *pages = old + d;
   return (int32_t)old;
+}
+
+int32_t __wasm_memory_grow(int32_t delta) {
+  return grow(__wasm_memory_base, &__wasm_memory_pages, __wasm_memory_max_pages, delta);
+}
+
+/* The relocatable model's memory.grow: the memory object in rsi. */
+int32_t __wasm_memory_grow_at(int32_t delta, struct wasm_memory *m) {
+  return grow(m->base, &m->pages, m->max_pages, delta);
+}
+
+/* Reserves the address space of a relocatable memory and maps its pages. */
+static int reserve(struct wasm_memory *m) {
+  if (nreserved == MAX_MEMORIES) return -1;
+  void *p = mmap(NULL, RESERVE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return -1;
+  if (m->pages && mprotect(p, m->pages * WASM_PAGE, PROT_READ | PROT_WRITE) != 0) return -1;
+  m->base = p;
+  reserved[nreserved] = p;
+  nreserved = nreserved + 1;
+  return 0;
 }
 
 static void on_fault(int sig, siginfo_t *si, void *ctx) {
   (void)ctx;
   char *addr = (char *)si->si_addr;
   if (in_wasm && (sig == SIGSEGV || sig == SIGBUS)) {
-    if (addr >= __wasm_memory_base && addr < __wasm_memory_base + RESERVE) {
+    int oob = addr >= __wasm_memory_base && addr < __wasm_memory_base + RESERVE;
+    for (int k = 0; k < nreserved && !oob; k++) oob = addr >= reserved[k] && addr < reserved[k] + RESERVE;
+    if (oob) {
       trap_message = "out of bounds memory access";
       siglongjmp(trap_jump, 1);
     }
@@ -268,7 +309,11 @@ static void run_module(char *line) {
     printf("ok\n");
     return;
   }
-  if (__wasm_memory_pages < need) {
+  if (m->memory && !m->memory->base && reserve(m->memory) != 0) {
+    printf("error cannot reserve linear memory: %s\n", strerror(errno));
+    return;
+  }
+  if ((m->memory ? m->memory->pages : __wasm_memory_pages) < need) {
     printf("unlinkable\n");
     return;
   }

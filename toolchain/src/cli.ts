@@ -1,6 +1,6 @@
 // wasmc: the command-line face of the backend.
 //
-//   wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,regalloc]
+//   wasmc <input.wasm> -o <output.asm> [--target=kernel|host|user] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,webs,licm,regalloc]
 //
 // Exit status 0 on success; 1 for a bad module or one we cannot compile
 // (one line on stderr naming the byte offset and the reason, and no output
@@ -11,7 +11,7 @@ import { compile, Target, Cpu } from './compile.js';
 import { WasmError } from './wasm/errors.js';
 import { CompileError } from './codegen/errors.js';
 
-const USAGE = 'usage: wasmc <input.wasm> -o <output.asm> [--target=kernel|host] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,regalloc]';
+const USAGE = 'usage: wasmc <input.wasm> -o <output.asm> [--target=kernel|host|user] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,webs,licm,regalloc]';
 
 function main(argv: string[]): number {
   let input: string | undefined;
@@ -24,8 +24,8 @@ function main(argv: string[]): number {
     if (a === '-o') output = argv[++k];
     else if (a.startsWith('--target=')) {
       const t = a.slice('--target='.length);
-      if (t !== 'kernel' && t !== 'host') {
-        console.error(`wasmc: unknown target '${t}' (kernel or host)`);
+      if (t !== 'kernel' && t !== 'host' && t !== 'user') {
+        console.error(`wasmc: unknown target '${t}' (kernel, host or user)`);
         return 2;
       }
       target = t;
@@ -39,8 +39,8 @@ function main(argv: string[]): number {
       cpu = c;
     } else if (a.startsWith('--dump=')) {
       for (const p of a.slice('--dump='.length).split(',')) {
-        if (!['ir', 'fuse', 'dce', 'regalloc'].includes(p)) {
-          console.error(`wasmc: unknown pass '${p}' for --dump (ir, fuse, dce, regalloc)`);
+        if (!['ir', 'fuse', 'dce', 'webs', 'licm', 'regalloc'].includes(p)) {
+          console.error(`wasmc: unknown pass '${p}' for --dump (ir, fuse, dce, webs, licm, regalloc)`);
           return 2;
         }
         dump.add(p);

@@ -16,8 +16,14 @@
 // (instantiation traps; what the failed instantiation wrote stays visible).
 // Nothing is silently dropped: a command that is not run is a skip with its
 // reason (a text-format module; a module our backend rejects with a
-// CompileError, which names the missing feature; a group that would need two
-// linear memories in one process).
+// CompileError, which names the missing feature).
+//
+// Memory: a group with at most one linear memory (its own or spectest's) is
+// compiled with the fixed memory model that the kernel uses (base
+// __wasm_memory_base); a group with several memories in the relocatable
+// model (ABI.md), where each memory is an object the runtime places.
+// WASMC_SPEC_MEMORY=relocatable compiles every group that way (a whole-suite
+// check of that model).
 //
 // Representation of references at the protocol: null is 0; the spec's
 // `ref.extern n` is n + 1.
@@ -26,7 +32,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { loadModule, WasmError } from './wasm/index.js';
-import { compileModule, moduleSymbols, linkTable, CompileOptions } from './codegen/module.js';
+import { compileModule, moduleSymbols, linkTable, CompileOptions, LinkedModule } from './codegen/module.js';
 import { CompileError } from './codegen/errors.js';
 import { linkHostExecutable, runRequests } from './host.js';
 import type { Module, Import } from './wasm/types.js';
@@ -80,7 +86,6 @@ interface Mod {
   opts: CompileOptions; // prefix and import resolution it was compiled with
   asm: string;
   group: Group;
-  ownsMemory: boolean; // defines one, or imports the spectest one
   needPages: number; // an imported memory's minimum, checked at instantiation
 }
 
@@ -220,16 +225,11 @@ function planFile(suite: string, file: string, res: FileResult): Group[] {
       if (bad) return { unlinkable: bad };
       providers.push(p);
     }
-    // At most one linear memory per process (its base is a fixed address).
-    const ownsMemory = m.memories.length > 0 || m.imports.some((x) => x.kind === 'memory' && x.module === 'spectest');
     const groupsToJoin = [...new Set(providers.map((p) => root(p.group)))];
     const taint = (why: string) => {
       for (const g of groupsToJoin) g.tainted ??= `state shared with a skipped module (${why})`;
       return { skip: why };
     };
-    if (groupsToJoin.flatMap((g) => g.mods).filter((x) => x.ownsMemory).length + (ownsMemory ? 1 : 0) > 1) {
-      return taint('would link two linear memories into one process');
-    }
     const prefix = `m${seq}.`;
     const byName = new Map<string, Mod>();
     for (const imp of m.imports) if (imp.module !== 'spectest') byName.set(imp.module, registered.get(imp.module) as Mod);
@@ -244,6 +244,7 @@ function planFile(suite: string, file: string, res: FileResult): Group[] {
         if (kind === 'func') return s.syms[x.index];
         if (kind === 'global') return s.globalSym(x.index);
         if (kind === 'table') return s.tableSym(x.index);
+        if (kind === 'memory') return s.memSym(); // the relocatable model's memory object
         return undefined;
       },
     };
@@ -271,7 +272,7 @@ function planFile(suite: string, file: string, res: FileResult): Group[] {
       g.reqs.sort((a, b) => a.seq - b.seq);
     }
     const memImport = m.imports.find((x) => x.kind === 'memory' && x.module !== 'spectest');
-    const mod: Mod = { seq: seq++, m, opts, asm, group: g, ownsMemory, needPages: memImport ? memImport.memory!.min : 0 };
+    const mod: Mod = { seq: seq++, m, opts, asm, group: g, needPages: memImport ? memImport.memory!.min : 0 };
     g.mods.push(mod);
     return mod;
   };
@@ -367,7 +368,25 @@ function planFile(suite: string, file: string, res: FileResult): Group[] {
         skip(`command ${cmd.type}`);
     }
   }
-  return groups.filter((g) => !g.merged && g.mods.length);
+  // Several memories in one group (or all groups, on request): the
+  // relocatable memory model for all its modules.
+  const final = groups.filter((g) => !g.merged && g.mods.length);
+  for (const g of final) {
+    const memories = g.mods.filter((x) => x.m.memories.length > 0).length +
+      (g.mods.some((x) => x.m.imports.some((i) => i.kind === 'memory' && i.module === 'spectest')) ? 1 : 0);
+    if (memories <= 1 && process.env.WASMC_SPEC_MEMORY !== 'relocatable') continue;
+    for (const x of g.mods) {
+      x.opts.memory = 'relocatable';
+      x.asm = compileModule(x.m, x.opts);
+    }
+  }
+  return final;
+}
+
+/** A module's entry in its executable's link table. */
+function linked(x: Mod): LinkedModule {
+  const memory = x.opts.memory === 'relocatable' && x.m.memoryTypes.length > 0 ? moduleSymbols(x.m, x.opts).memSym() : undefined;
+  return { prefix: x.opts.prefix!, memory };
 }
 
 /** Judges one request's answer. */
@@ -454,7 +473,7 @@ export async function runSpecSuite(opts: SuiteOptions): Promise<SuiteResult> {
     try {
       const exe = await linkHostExecutable(
         group.mods.map((x) => ({ name: `${name}.m${x.seq}`, asm: x.asm })),
-        linkTable(group.mods.map((x) => x.opts.prefix!)),
+        linkTable(group.mods.map(linked)),
         path.join(opts.workDir, file),
         name,
       );

@@ -27,6 +27,7 @@ export function framesReserveRange(b: u64, e: u64): void { frames.framesReserveR
 export function framesTotal(): u64 { return frames.framesTotal; }
 export function framesFree(): u64 { return frames.framesFree; }
 export function frameAlloc(): u64 { return frames.frameAlloc(); }
+export function framesAllocContig(n: u64, below: u64): u64 { return frames.framesAllocContig(n, below); } // sys_dma.ts (storage)
 export function frameFree(p: u64): i32 { return frames.frameFree(p); }
 export function frameIsFree(p: u64): bool { return frames.frameIsFree(p); }
 export function imageStart(): u64 { return frames.imageStart; }

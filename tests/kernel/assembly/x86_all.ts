@@ -30,6 +30,7 @@ export function useAll(p: u64, v: u32): u64 {
   x86.write_cr3(p);
   x86.write_cr4(p);
   x86.invlpg(p);
+  x86.call_addr(p);
   r += x86.rdmsr(v);
   x86.wrmsr(v, p);
   x86.cpuid(v, v, 0);
@@ -41,5 +42,6 @@ export function useAll(p: u64, v: u32): u64 {
   x86.phys_write16(p, <u16>v);
   x86.phys_write32(p, v);
   x86.phys_write64(p, p);
+  x86.phys_copy64(p, p, p);
   return r;
 }

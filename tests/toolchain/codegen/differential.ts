@@ -105,14 +105,19 @@ export interface DiffResult {
  * Runs every exported function of `wasm` with `perFunc` argument tuples in
  * V8 and natively; returns the calls and any mismatch described in words.
  */
-export async function differential(wasm: Uint8Array, name: string, perFunc = 40, seed = 0x5eedn, opts: { cpu?: Cpu; extra?: (params: ValType[]) => bigint[][] } = {}): Promise<DiffResult> {
+export async function differential(
+  wasm: Uint8Array, name: string, perFunc = 40, seed = 0x5eedn,
+  opts: { cpu?: Cpu; extra?: (params: ValType[]) => bigint[][]; args?: Record<string, bigint[][]> } = {},
+): Promise<DiffResult> {
   const m = decodeModule(wasm);
   const calls: HostCall[] = [];
   let s = seed;
   for (const e of m.exports) {
     if (e.kind !== 'func') continue;
     const ft = m.funcTypes[e.index];
-    for (const args of argTuples(ft.params, ft.params.length === 0 ? 1 : perFunc, s++)) calls.push({ name: e.name, args });
+    const given = opts.args?.[e.name]; // exactly these argument tuples
+    for (const args of given ?? argTuples(ft.params, ft.params.length === 0 ? 1 : perFunc, s++)) calls.push({ name: e.name, args });
+    if (given) continue;
     for (const args of opts.extra?.(ft.params) ?? []) calls.push({ name: e.name, args });
   }
   // V8 first.

@@ -376,7 +376,94 @@ const BULK = `(module
   (func (export "active") (result i64) (i64.load (i32.const 100)))
 )`;
 
+/** Division and remainder by constants (shifts, multiplication by a reciprocal). */
+function divConsts(): string {
+  const fs: string[] = [];
+  const D: Record<string, string[]> = {
+    i32: ['2', '3', '5', '6', '7', '10', '12', '25', '641', '1000', '0x10000', '1000000007', '0x7fffffff', '0x80000000', '0xfffffffe', '0xaaaaaaab',
+      '-2', '-3', '-7', '-8', '-1000', '-0x7fffffff', '-0x40000000', '1'],
+    i64: ['2', '3', '7', '16', '1000', '0x40000000', '0x7fffffff', '-0x80000000', '-2', '-5', '-16', '1'],
+  };
+  for (const t of ['i32', 'i64']) {
+    for (const op of ['div_s', 'div_u', 'rem_s', 'rem_u']) {
+      D[t].forEach((c, k) => fs.push(`(func (export "${t}.${op}/${k}") (param ${t}) (result ${t}) (${t}.${op} (local.get 0) (${t}.const ${c})))`));
+    }
+  }
+  return `(module ${fs.join('\n')})`;
+}
+
+/** Loop-invariant code motion: invariant address arithmetic and float
+ * constants in nested loops, with loop-carried values, a call in the loop,
+ * a loop entered zero times, and an invariant division by a constant. */
+const LICM = `(module
+  (memory 1)
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "nest") (param $n i32) (param $m i32) (result i32)
+    (local $i i32) (local $j i32) (local $s i32)
+    (block $done (loop $outer
+      (br_if $done (i32.ge_s (local.get $i) (i32.and (local.get $n) (i32.const 15))))
+      (local.set $j (i32.const 0))
+      (block $d2 (loop $inner
+        (br_if $d2 (i32.ge_s (local.get $j) (i32.and (local.get $m) (i32.const 15))))
+        (i32.store (i32.shl (i32.add (i32.mul (local.get $i) (i32.const 16)) (local.get $j)) (i32.const 2))
+          (i32.add (i32.mul (local.get $n) (local.get $i)) (i32.div_u (local.get $m) (i32.const 3))))
+        (local.set $s (i32.add (local.get $s)
+          (i32.load (i32.shl (i32.add (i32.mul (local.get $i) (i32.const 16)) (local.get $j)) (i32.const 2)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $inner)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $outer)))
+    (local.get $s))
+  (func (export "withcall") (param $n i32) (param $k i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (i32.and (local.get $n) (i32.const 255))))
+      (local.set $s (i32.add (local.get $s) (call $id (i32.xor (i32.mul (local.get $k) (local.get $k)) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $s))
+  (func (export "floats") (param $n i32) (param $x f64) (result f64)
+    (local $i i32) (local $s f64)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (i32.and (local.get $n) (i32.const 63))))
+      (local.set $s (f64.add (f64.mul (local.get $s) (f64.const 0.5)) (f64.mul (local.get $x) (f64.const 1.25))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $s)))`;
+
+/** Branches on `or`/`and` of two comparisons (both polarities, through eqz,
+ * floats with NaN), a global read right after it is written, and local
+ * updates through a temporary (fuse.ts). */
+function logicalBranches(): string {
+  const fs: string[] = [];
+  const conds: Record<string, string> = {
+    or: '(i32.or (i32.lt_s (local.get 0) (local.get 1)) (i32.eq (local.get 1) (i32.const 7)))',
+    and: '(i32.and (i32.gt_u (local.get 0) (i32.const 100)) (i32.ne (local.get 0) (local.get 1)))',
+    'or-f': '(i32.or (f64.lt (f64.convert_i32_s (local.get 0)) (f64.div (f64.convert_i32_s (local.get 1)) (f64.const 0))) (f64.ne (f64.convert_i32_s (local.get 0)) (f64.const 3)))',
+    'and-f': '(i32.and (f32.ge (f32.div (f32.convert_i32_s (local.get 0)) (f32.convert_i32_s (local.get 1))) (f32.const 1)) (f32.eq (f32.convert_i32_u (local.get 1)) (f32.const 5)))',
+  };
+  for (const [name, c] of Object.entries(conds)) {
+    fs.push(`(func (export "${name}/nz") (param i32 i32) (result i32) (block (br_if 0 ${c}) (return (i32.const 10))) (i32.const 20))`);
+    fs.push(`(func (export "${name}/z") (param i32 i32) (result i32) (block (br_if 0 (i32.eqz ${c})) (return (i32.const 10))) (i32.const 20))`);
+    fs.push(`(func (export "${name}/if") (param i32 i32) (result i32) (if (result i32) ${c} (then (i32.const 1)) (else (i32.const 2))))`);
+    fs.push(`(func (export "${name}/loop") (param i32 i32) (result i32) (local i32)
+      (loop $l (local.set 2 (i32.add (local.get 2) (i32.const 1))) (local.set 0 (i32.add (local.get 0) (i32.const 37)))
+        (br_if $l (i32.and (i32.lt_u (local.get 2) (i32.const 50)) (i32.eqz ${c})))) (local.get 2))`);
+  }
+  fs.push(`(global $g (mut i32) (i32.const 5))`);
+  fs.push(`(func (export "global-fwd") (param i32) (result i32) (global.set $g (i32.add (global.get $g) (local.get 0))) (i32.mul (global.get $g) (global.get $g)))`);
+  fs.push(`(func (export "update") (param i32 i32) (result i32) (local i32)
+    (loop $l (local.set 0 (i32.and (i32.add (local.get 0) (i32.const 1)) (i32.const 1023)))
+      (local.set 1 (i32.xor (i32.shl (local.get 1) (i32.const 1)) (local.get 0)))
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 2) (i32.const 20)))) (i32.add (local.get 0) (local.get 1)))`);
+  return `(module ${fs.join('\n')})`;
+}
+
 describe('backend vs V8, per operation class', () => {
+  it('branches on or/and of comparisons, global forwarding, local updates', () => check('logical', logicalBranches(), 60), 60000);
+  it('division and remainder by constants', () => check('divconst', divConsts(), 30), 60000);
+  it('loop-invariant code motion', () => check('licm', LICM, 40));
   it('many values live into a loop (liveness bitsets past bit 31)', () => check('live-loop', manyLiveInLoop()), 20000);
   it('i32 binary operations (registers, immediates, aliasing)', () => check('i32-bin', binops('i32')), 60000);
   it('i64 binary operations (registers, immediates, aliasing)', () => check('i64-bin', binops('i64')), 60000);

@@ -15,7 +15,7 @@ import { liveness } from './regalloc.js';
 
 function pure(i: Ins): boolean {
   switch (i.k) {
-    case K.Mov: case K.Cmp: case K.Select: case K.GlobalGet: case K.RefFunc: case K.TableSize: case K.MemSize:
+    case K.Mov: case K.Cmp: case K.Select: case K.GlobalGet: case K.RefFunc: case K.TableSize: case K.MemSize: case K.MemBase:
       return true;
     case K.Bin:
       return !/^(div|rem)/.test(i.op);

@@ -15,6 +15,13 @@
 // - moves of a vreg to itself are dropped.
 // - `t = a shl k; d = t add c` (k = 1..3, t used only there) becomes
 //   `d = shladd a, k, c` (imm = k, off = c): one lea.
+// - a branch on `c1 or c2` / `c1 and c2` of two single-use comparisons
+//   becomes two compare-and-branches (short circuit: comparisons are pure).
+// - `global.get g` right after `global.set g, a` reads a instead (no store
+//   to load round trip through memory).
+// - `t = f(h, ...); h = g(t, ...)` (adjacent, t used only there) computes
+//   into h directly: an update of a local through a temporary needs no
+//   second register and no copy (`h = (h + 1) & m` becomes add + and).
 
 import { Func, Ins, K, uses, invertCond, isFloat } from './ir.js';
 
@@ -31,6 +38,15 @@ export function fuse(f: Func): Func {
     const prev = out[out.length - 1];
     const fusable = (t: number) =>
       prev && prev.k === K.Cmp && prev.dst === t && useCount[t] === 1 && !locals.has(t);
+    if (i.k === K.BrIf && logicalBranch(f, out, i, useCount, locals)) continue;
+    if (i.k === K.GlobalGet && prev && prev.k === K.GlobalSet && prev.off === i.off) {
+      const mv = new Ins(K.Mov, i.ty, i.wasmOff);
+      mv.dst = i.dst;
+      mv.a = prev.a;
+      useCount[prev.a]++;
+      out.push(mv);
+      continue;
+    }
     if (i.k === K.BrIf && fusable(i.a)) {
       out.pop();
       const br = new Ins(K.BrCmp, prev.ty, prev.wasmOff);
@@ -73,6 +89,7 @@ export function fuse(f: Func): Func {
     }
     out.push(i);
   }
+  retarget(f, out, useCount, locals);
   rotateLoops(f, out);
   // Drop jumps to the very next label (a chain of labels counts as next).
   const code: Ins[] = [];
@@ -91,6 +108,66 @@ export function fuse(f: Func): Func {
   }
   f.code = code;
   return f;
+}
+
+const cmpOf = (c: Ins, op: string, label: number): Ins => {
+  const br = new Ins(K.BrCmp, c.ty, c.wasmOff);
+  br.a = c.a;
+  br.b = c.b;
+  br.imm = c.imm;
+  br.op = op;
+  br.off = label;
+  return br;
+};
+
+/** `br_nz/br_z (c1 or/and c2)` of single-use comparisons -> two compare-and-branches. */
+function logicalBranch(f: Func, out: Ins[], i: Ins, useCount: Int32Array, locals: Set<number>): boolean {
+  const single = (v: number) => useCount[v] === 1 && !locals.has(v);
+  let n = out.length;
+  let cond = i.a, neg = i.neg;
+  const z = out[n - 1];
+  if (z && z.k === K.Cmp && z.ty === 'i32' && z.op === 'eq' && z.imm === 0n && z.dst === cond && single(cond)) {
+    // br on eqz(x): the same as the opposite branch on x
+    cond = z.a;
+    neg = !neg;
+    n--;
+  }
+  if (n < 3) return false;
+  const [c1, c2, lg] = [out[n - 3], out[n - 2], out[n - 1]];
+  if (lg.k !== K.Bin || (lg.op !== 'or' && lg.op !== 'and') || lg.ty !== 'i32' || lg.imm !== null || lg.dst !== cond || !single(lg.dst)) return false;
+  if (c1.k !== K.Cmp || c2.k !== K.Cmp || !single(c1.dst) || !single(c2.dst)) return false;
+  if (!((lg.a === c1.dst && lg.b === c2.dst) || (lg.a === c2.dst && lg.b === c1.dst))) return false;
+  out.length = n - 3;
+  const or = lg.op === 'or';
+  if (or !== neg) {
+    // nz(c1 | c2): c1 -> L, c2 -> L;  z(c1 & c2): !c1 -> L, !c2 -> L
+    out.push(cmpOf(c1, or ? c1.op : invertCond(c1.op), i.off), cmpOf(c2, or ? c2.op : invertCond(c2.op), i.off));
+  } else {
+    // z(c1 | c2): c1 -> S, !c2 -> L, S:;  nz(c1 & c2): !c1 -> S, c2 -> L, S:
+    const skip = f.nlabels++;
+    out.push(cmpOf(c1, or ? c1.op : invertCond(c1.op), skip), cmpOf(c2, or ? invertCond(c2.op) : c2.op, i.off));
+    const l = new Ins(K.Label, 'i32', i.wasmOff);
+    l.off = skip;
+    out.push(l);
+  }
+  return true;
+}
+
+/** `t = f(h, ...); h = g(t, ...)` -> `h = f(h, ...); h = g(h, ...)` (see the header). */
+function retarget(f: Func, code: Ins[], useCount: Int32Array, locals: Set<number>) {
+  const simple = (i: Ins) => i.dst >= 0 && (i.k === K.Bin || i.k === K.Un || i.k === K.Mov || i.k === K.Load || i.k === K.Cmp || i.k === K.Select || i.k === K.GlobalGet);
+  const params = new Set(f.params);
+  for (let n = code.length - 1; n > 0; n--) {
+    const i = code[n], p = code[n - 1];
+    if (!simple(i) || !simple(p)) continue;
+    const t = p.dst, h = i.dst;
+    if (t === h || useCount[t] !== 1 || locals.has(t) || params.has(t) || f.vtypes[t] !== f.vtypes[h]) continue;
+    const ui = uses(i);
+    if (!ui.includes(t) || ui.includes(h) || !uses(p).includes(h)) continue;
+    p.dst = h;
+    for (const k of ['a', 'b', 'c', 'd'] as const) if (i[k] === t) i[k] = h;
+    locals.add(h);
+  }
 }
 
 /** Loop rotation (see the header), in place on `code`. */

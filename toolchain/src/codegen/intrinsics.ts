@@ -173,6 +173,36 @@ export const INTRINSICS: Record<string, Intrinsic> = {
       a.line('pop rbx');
     },
   },
+  // Copy `words` 8-byte words from physical `src` to physical `dst`
+  // through the direct map (rep movsq; rsi and rdi belong to the register
+  // allocator: saved around it; DF is 0 in the kernel). The IPC fast path's
+  // long messages (kernel/fastpath.ts copyLong).
+  phys_copy64: {
+    sig: 'i64,i64,i64->',
+    emit(a) {
+      a.load(RAX, 0, 'i64');
+      a.load(RDX, 1, 'i64');
+      a.load(RCX, 2, 'i64');
+      a.line('push rsi');
+      a.line('push rdi');
+      a.line(`mov r11, ${DIRECT_MAP_BASE}`);
+      a.line('lea rdi, [r11 + rax]');
+      a.line('lea rsi, [r11 + rdx]');
+      a.line('rep movsq');
+      a.line('pop rdi');
+      a.line('pop rsi');
+    },
+  },
+  // Calls code at a virtual address (kernel test modes only: test=smep
+  // calls a user page, which must fault; the code called must keep every
+  // register but rax, rcx, rdx and r11).
+  call_addr: {
+    sig: 'i64->',
+    emit(a) {
+      a.load(RAX, 0, 'i64');
+      a.line('call rax');
+    },
+  },
   phys_read8: physRead(1),
   phys_read16: physRead(2),
   phys_read32: physRead(4),

@@ -19,8 +19,9 @@ export enum K {
   Un, // dst = <op> a
   Cmp, // dst = (a <op> (b | imm)) ? 1 : 0           op is a condition
   Select, // dst = c != 0 ? a : b;  with `op` set: dst = (c <op> d) ? a : b
-  Load, // dst = mem[a + off] (a = -1: absolute address off), width bytes, signed
-  Store, // mem[a + off] = b | imm
+  Load, // dst = mem[a + off] (a = -1: absolute address off), width bytes, signed;
+  //       c >= 0: the memory's base address is in vreg c (relocatable memory model)
+  Store, // mem[a + off] = b | imm   (c: as for Load)
   GlobalGet, // dst = global[off]
   GlobalSet, // global[off] = a
   Label, // label number `off`
@@ -40,6 +41,7 @@ export enum K {
   TableGet, // dst = table[tbl][a]
   TableSet, // table[tbl][a] = b
   TableSize, // dst = size of table tbl
+  MemBase, // dst = address of linear-memory byte 0 (relocatable memory model only; see Load)
 }
 
 export class Ins {
@@ -132,7 +134,7 @@ export function invertCond(cc: string): string {
 export function show(i: Ins): string {
   const v = (x: number) => `v${x}`;
   const b = i.imm !== null ? String(i.imm) : v(i.b);
-  const addr = () => (i.a >= 0 ? `[${v(i.a)}+${i.off}]` : `[${i.off}]`);
+  const addr = () => `[${i.c >= 0 ? v(i.c) + ':' : ''}${i.a >= 0 ? `${v(i.a)}+${i.off}` : i.off}]`;
   switch (i.k) {
     case K.Mov: return `${v(i.dst)} = ${i.imm !== null ? i.ty + ' ' + i.imm : v(i.a)}`;
     case K.Bin: return `${v(i.dst)} = ${i.ty}.${i.op} ${v(i.a)}, ${b}`;
@@ -163,6 +165,7 @@ export function show(i: Ins): string {
     case K.TableGet: return `${v(i.dst)} = table${i.tbl}[${v(i.a)}]`;
     case K.TableSet: return `table${i.tbl}[${v(i.a)}] = ${v(i.b)}`;
     case K.TableSize: return `${v(i.dst)} = table.size ${i.tbl}`;
+    case K.MemBase: return `${v(i.dst)} = memory.base`;
   }
 }
 

@@ -26,6 +26,10 @@ export interface LowerOptions {
   tableSym(index: number): string;
   elemSym(index: number): string;
   dataSym(index: number): string;
+  /** Relocatable memory model (module.ts): the memory's base address is a
+   * value, read once at function entry (K.MemBase) and an operand of every
+   * load and store, instead of the link-time constant __wasm_memory_base. */
+  memBaseValue?: boolean;
 }
 
 type Entry =
@@ -185,6 +189,12 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
     code.push(i);
     return i;
   };
+  // The memory base as a value (relocatable model); dce drops it when unused.
+  let memBase = -1;
+  if (opts.memBaseValue) {
+    memBase = newV('i64');
+    emit(K.MemBase, 'i64').dst = memBase;
+  }
 
   const stack: Entry[] = [];
   const ctrl: Frame[] = [];
@@ -434,6 +444,7 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         const i = new Ins(K.Load, d.ty, wasmOff);
         i.width = d.width;
         i.signed = d.signed;
+        i.c = memBase;
         if (addr.k === 'c') i.off = Number(BigInt.asUintN(32, addr.val)) + ins.imm!;
         else {
           i.a = toV(addr);
@@ -448,6 +459,7 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         const addr = pop();
         const i = new Ins(K.Store, d.ty, wasmOff);
         i.width = d.width;
+        i.c = memBase;
         if (val.k === 'c' && fitsImm32(val.val)) i.imm = val.val;
         else i.b = toV(val);
         if (addr.k === 'c') i.off = Number(BigInt.asUintN(32, addr.val)) + ins.imm!;

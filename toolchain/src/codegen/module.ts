@@ -19,6 +19,8 @@ import { opName } from '../wasm/opcodes.js';
 import { lowerFunction, valTy, sigTys } from './lower.js';
 import { fuse } from './fuse.js';
 import { dce } from './dce.js';
+import { licm } from './licm.js';
+import { splitWebs } from './webs.js';
 import { allocate, SLOT, argPlaces } from './regalloc.js';
 import { emitFunction, ModuleInfo } from './x64/emit.js';
 import { R64 } from './x64/regs.js';
@@ -26,8 +28,9 @@ import { identifier, functionSymbols, cString } from './names.js';
 import { showFunc, Ty, isFloat } from './ir.js';
 import { CompileError } from './errors.js';
 import { TRAPS, trapCode } from '../traps.js';
+import { checkUserImports, userHeader, userText } from '../abi/user.js';
 
-export type Target = 'kernel' | 'host';
+export type Target = 'kernel' | 'host' | 'user';
 /** Instruction-set level of the generated code: baseline x86-64 (SSE2 only,
  * the default, what the kernel and every x86-64 PC can run) or x86-64-v2
  * (adds SSE4.1 `rounds*` for ceil/floor/trunc/nearest and `popcnt`). */
@@ -42,9 +45,15 @@ export interface CompileOptions {
    * modules can be linked into one executable. Memory symbols are shared and
    * never prefixed; the trap-name table is emitted only without a prefix. */
   prefix?: string;
+  /** Where linear memory is (ABI.md): 'fixed' (the default) at the link-time
+   * constant __wasm_memory_base, one memory per executable; 'relocatable'
+   * (host target only) in a memory object `dq base, pages, max_pages` that
+   * the environment fills in, so that several modules of one executable can
+   * each own a memory. Code then reads the base once per function. */
+  memory?: 'fixed' | 'relocatable';
   /** The symbol an import binds to (default: wasm_import_<module>_<name>). */
   resolveImport?: (module: string, name: string, kind: string) => string | undefined;
-  /** Passes whose result to print: 'ir', 'fuse', 'dce', 'regalloc'. */
+  /** Passes whose result to print: 'ir', 'fuse', 'dce', 'webs', 'licm', 'regalloc'. */
   dump?: Set<string>;
   dumpTo?: (text: string) => void;
 }
@@ -83,7 +92,8 @@ function constExpr(e: Instr[], globalSym: (i: number) => string): { value?: bigi
 
 
 export function compileModule(m: Module, opts: CompileOptions): string {
-  const intrinsicModule = opts.target === 'kernel' ? 'x86' : null;
+  // User programs (toolchain/src/abi/user.ts) get the ring-3 intrinsics only.
+  const intrinsicModule = opts.target === 'kernel' || opts.target === 'user' ? 'x86' : null;
   const dump = (pass: string, text: () => string) => {
     if (opts.dump?.has(pass)) (opts.dumpTo ?? ((t: string) => process.stderr.write(t)))(text());
   };
@@ -95,10 +105,17 @@ export function compileModule(m: Module, opts: CompileOptions): string {
       throw new CompileError(`import x86.${imp.name}: x86 intrinsics exist only for --target=kernel`);
     }
   }
+  const user = opts.target === 'user';
+  if (user) checkUserImports(m);
   const memoryImported = m.imports.some((x) => x.kind === 'memory');
   const prefix = opts.prefix ?? '';
   const nfuncs = m.funcTypes.length;
-  const { syms, globalSym, tableSym } = moduleSymbols(m, opts);
+  const { syms, globalSym, tableSym, memSym } = moduleSymbols(m, opts);
+  const relocatable = opts.memory === 'relocatable';
+  if (relocatable && opts.target !== 'host') throw new CompileError('the relocatable memory model exists only for --target=host');
+  const hasMemory = m.memoryTypes.length > 0;
+  // Relocatable: the memory object this module defines or imports.
+  const memObject = relocatable && hasMemory ? memSym() : undefined;
   const isIntrinsic = (i: number) => i < m.numImportedFuncs && funcImports[i].module === intrinsicModule;
   const funcRefSym = (i: number) => {
     if (isIntrinsic(i)) throw new CompileError(`a reference to intrinsic ${funcImports[i].module}.${funcImports[i].name} is not possible`);
@@ -113,22 +130,27 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     tableSymbol: tableSym,
     funcRefSymbol: funcRefSym,
     typeHash: hashOf,
+    memoryObject: memObject,
   };
 
   const text: string[] = [];
   const rodata: string[] = [];
   const data: string[] = [];
   const bss: string[] = [];
-  const externs = new Set<string>(['__wasm_memory_base', '__wasm_trap', '__wasm_memory_grow']);
+  const externs = new Set<string>(relocatable ? ['__wasm_trap', '__wasm_memory_grow_at'] : ['__wasm_memory_base', '__wasm_trap', '__wasm_memory_grow']);
+  // A user program's environment is in its own output (abi/user.ts).
+  if (user) ['__wasm_memory_base', '__wasm_trap', '__wasm_memory_grow'].forEach((s) => externs.delete(s));
   const P = (s: string) => prefix + s;
   const globals = new Set<string>([P('__wasm_init'), P('__wasm_exports'), P('__wasm_global_exports')]);
   if (!prefix) ['__wasm_trap_names', '__wasm_trap_count'].forEach((x) => globals.add(x));
   // Linear memory: defined here, or the environment's (an imported memory).
   // A module without memory defines the (empty) memory only when it stands
   // alone; linked with others (a prefix) it leaves that to whoever has one.
-  const definesMemory = m.memories.length > 0 || (!memoryImported && !prefix);
-  if (definesMemory) ['__wasm_memory_pages', '__wasm_memory_max_pages'].forEach((x) => globals.add(x));
-  else ['__wasm_memory_pages', '__wasm_memory_max_pages'].forEach((x) => externs.add(x));
+  // Relocatable: the module's own memory object is global, an imported one extern.
+  const definesMemory = relocatable ? m.memories.length > 0 : m.memories.length > 0 || (!memoryImported && !prefix);
+  const memorySymbols = relocatable ? (memObject ? [memObject] : []) : ['__wasm_memory_pages', '__wasm_memory_max_pages'];
+  if (definesMemory) memorySymbols.forEach((x) => globals.add(x));
+  else memorySymbols.forEach((x) => externs.add(x));
   // Exported globals and tables are visible to modules linked with this one.
   for (const e of m.exports) {
     if (e.kind === 'global' && e.index >= m.numImportedGlobals) globals.add(globalSym(e.index));
@@ -136,7 +158,8 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   }
 
   // Imported functions that are called (not intrinsics) are external symbols.
-  for (let i = 0; i < m.numImportedFuncs; i++) if (!isIntrinsic(i)) externs.add(syms[i]);
+  // (User programs: the sys.* stubs are in the output.)
+  for (let i = 0; i < m.numImportedFuncs; i++) if (!isIntrinsic(i) && !user) externs.add(syms[i]);
   for (let i = 0; i < m.numImportedGlobals; i++) externs.add(globalSym(i));
   for (let i = 0; i < tableImports.length; i++) externs.add(tableSym(i));
 
@@ -155,7 +178,10 @@ export function compileModule(m: Module, opts: CompileOptions): string {
   }
 
   // --- functions ---------------------------------------------------------------
-  const lowerOpts = { intrinsicModule, tableSym, elemSym: (k: number) => `wasm.elemseg${k}`, dataSym: (k: number) => `wasm.dataseg${k}` };
+  const lowerOpts = {
+    intrinsicModule, tableSym, elemSym: (k: number) => `wasm.elemseg${k}`, dataSym: (k: number) => `wasm.dataseg${k}`,
+    memBaseValue: memObject !== undefined,
+  };
   for (let fi = m.numImportedFuncs; fi < nfuncs; fi++) {
     const sym = syms[fi];
     globals.add(sym);
@@ -165,6 +191,10 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     dump('fuse', () => showFunc(f));
     dce(f);
     dump('dce', () => showFunc(f));
+    splitWebs(f);
+    dump('webs', () => showFunc(f));
+    licm(f);
+    dump('licm', () => showFunc(f));
     const alloc = allocate(f);
     const where = (l: number) => (l < 0 ? '-' : l >= SLOT ? `slot${l - SLOT}` : l >= 16 ? `xmm${l - 16}` : R64[l]);
     dump('regalloc', () => `${sym}: ${[...alloc.loc].map((l, v) => `v${v}=${where(l)}`).join(' ')}\n`);
@@ -187,7 +217,8 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     const mem = m.memoryTypes[0];
     const minPages = mem ? mem.min : 0;
     const maxPages = mem ? (mem.max ?? PAGE) : 0;
-    data.push('align 8', '__wasm_memory_pages:', `    dq ${minPages}`, '__wasm_memory_max_pages:', `    dq ${maxPages}`);
+    if (relocatable) data.push('align 8', `${memObject}:`, `    dq 0, ${minPages}, ${maxPages}`);
+    else data.push('align 8', '__wasm_memory_pages:', `    dq ${minPages}`, '__wasm_memory_max_pages:', `    dq ${maxPages}`);
   }
 
   /** A constant expression's value into rax (at init time). */
@@ -277,7 +308,7 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     '    pop rbp',
     '    ret',
   );
-  text.push(...helpers());
+  text.push(...helpers(relocatable ? memObject ?? null : '__wasm_memory_base'));
 
   // --- traps --------------------------------------------------------------------------------
   if (!prefix) rodata.push(...trapTable());
@@ -314,6 +345,7 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     'alignmode p6, 64',
     ...[...externs].map((s) => `extern ${s}`),
     ...[...globals].map((s) => `global ${s}`),
+    ...(user ? userHeader() : []),
     '',
     'section .text',
     ...text,
@@ -327,11 +359,24 @@ export function compileModule(m: Module, opts: CompileOptions): string {
     'section .bss',
     ...bss,
     '',
+    ...(user ? ['section .text', ...userText(m, ...userMain(m, syms), tableImports.length + m.tables.length > 0 ? tableSym(0) : null), ''] : []),
   ];
   return lines.join('\n');
 }
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
+/** A user program's exported `main` (no parameters; no result or an i32
+ * exit status), called after __wasm_init; or none. */
+function userMain(m: Module, syms: string[]): [string | null, boolean] {
+  const e = m.exports.find((x) => x.kind === 'func' && x.name === 'main');
+  if (!e) return [null, false];
+  const t = m.funcTypes[e.index];
+  if (t.params.length !== 0 || t.results.length > 1 || (t.results.length === 1 && t.results[0] !== 0x7f)) {
+    throw new CompileError('export main of a user program must take no parameters and return nothing or an i32 (its exit status)');
+  }
+  return [syms[e.index], t.results.length === 1];
+}
 
 /** The global symbols of a module's functions, globals and tables (imports
  * resolved through opts.resolveImport). */
@@ -348,7 +393,13 @@ export function moduleSymbols(m: Module, opts: CompileOptions) {
   ).map((s, i) => (i < m.numImportedFuncs ? s : prefix + s));
   const globalSym = (i: number) => (i < m.numImportedGlobals ? importSym(globalImports[i]) : `${prefix}wasm.global${i}`);
   const tableSym = (i: number) => (i < tableImports.length ? importSym(tableImports[i]) : `${prefix}wasm.table${i}`);
-  return { syms, globalSym, tableSym };
+  /** The memory object of the relocatable model (ABI.md): the module's own,
+   * `<prefix>__wasm_memory`, or the one its memory import binds to. */
+  const memSym = () => {
+    const mi = imp('memory')[0];
+    return mi ? importSym(mi) : `${prefix}__wasm_memory`;
+  };
+  return { syms, globalSym, tableSym, memSym };
 }
 
 /** __wasm_trap_names and __wasm_trap_count (ABI.md): once per executable. */
@@ -359,22 +410,36 @@ export function trapTable(): string[] {
   return out;
 }
 
+/** A module of a linked executable, for its link table: its symbol prefix
+ * and, in the relocatable memory model, the memory object it uses (its own
+ * or an imported one; the runtime reserves the memory of an object whose base
+ * is still 0 when it instantiates the module). */
+export interface LinkedModule {
+  prefix: string;
+  memory?: string;
+}
+
 /** The link table of an executable made of several modules (host runtime
- * only): their prefixes in instantiation order, plus the trap-name table. */
-export function linkTable(prefixes: string[]): string {
+ * only, ABI.md): the modules in instantiation order, plus the trap-name table. */
+export function linkTable(mods: LinkedModule[]): string {
+  const externs = new Set<string>();
+  for (const x of mods) {
+    for (const s of ['__wasm_init', '__wasm_exports', '__wasm_global_exports']) externs.add(x.prefix + s);
+    if (x.memory) externs.add(x.memory);
+  }
   return [
     '; Generated by wasmc: the modules of this executable (see runtime/host.c).',
     'bits 64',
     'default rel',
     '%use smartalign', // `align` pads code with long NOPs (padding in data is never read)
     'alignmode p6, 64',
-    ...prefixes.flatMap((p) => [`extern ${p}__wasm_init`, `extern ${p}__wasm_exports`, `extern ${p}__wasm_global_exports`]),
+    ...[...externs].map((s) => `extern ${s}`),
     'global __wasm_modules, __wasm_trap_names, __wasm_trap_count',
     'section .rodata',
     'align 8',
     '__wasm_modules:',
-    `    dq ${prefixes.length}`,
-    ...prefixes.map((p) => `    dq ${p}__wasm_init, ${p}__wasm_exports, ${p}__wasm_global_exports`),
+    `    dq ${mods.length}`,
+    ...mods.map((x) => `    dq ${x.prefix}__wasm_init, ${x.prefix}__wasm_exports, ${x.prefix}__wasm_global_exports, ${x.memory ?? 0}`),
     ...trapTable(),
     '',
   ].join('\n');
@@ -417,13 +482,17 @@ function wrapper(label: string, fn: string, params: Ty[], results: Ty[]): string
 }
 
 /** The out-of-line helpers: bulk memory, segments and tables, with their
- * bounds checks. System V calls; local to the module. */
-function helpers(): string[] {
+ * bounds checks. System V calls; local to the module. `memory`: the fixed
+ * base symbol (__wasm_memory_base), a relocatable memory object, or null
+ * (relocatable without a memory: no memory helpers). */
+function helpers(memory: string | null): string[] {
   const oob = trapCode('out of bounds memory access');
   const toob = trapCode('out of bounds table access');
   const trap = (code: number) => [`    mov edi, ${code}`, '    and rsp, -16', '    call __wasm_trap'];
-  const memEnd = ['    mov r8, [__wasm_memory_pages]', '    shl r8, 16'];
-  return [
+  const fixed = memory === '__wasm_memory_base';
+  const memEnd = [`    mov r8, [${fixed ? '__wasm_memory_pages' : memory + ' + 8'}]`, '    shl r8, 16'];
+  const baseToR11 = fixed ? '    mov r11, __wasm_memory_base' : `    mov r11, [${memory}]`;
+  const mem = memory === null ? [] : [
     '',
     '; memory.copy(dst edi, src esi, n edx): trap unless both ranges are inside memory.',
     '__wasm_memory_copy:',
@@ -437,7 +506,7 @@ function helpers(): string[] {
     '    lea rcx, [rsi + rdx]',
     '    cmp rcx, r8',
     '    ja .oob',
-    '    mov r11, __wasm_memory_base',
+    baseToR11,
     '    add rdi, r11',
     '    add rsi, r11',
     '    mov rcx, rdx',
@@ -463,7 +532,7 @@ function helpers(): string[] {
     '    lea rcx, [rdi + rdx]',
     '    cmp rcx, r8',
     '    ja .oob',
-    '    mov r11, __wasm_memory_base',
+    baseToR11,
     '    add rdi, r11',
     '    mov eax, esi',
     '    mov rcx, rdx',
@@ -486,13 +555,16 @@ function helpers(): string[] {
     '    ja .oob',
     '    mov rax, [rdi]',
     '    add rax, rdx',
-    '    mov r11, __wasm_memory_base',
+    baseToR11,
     '    lea rdi, [r11 + rsi]',
     '    mov rsi, rax',
     '    rep movsb',
     '    ret',
     '.oob:',
     ...trap(oob),
+  ];
+  return [
+    ...mem,
     '',
     '; data.drop / elem.drop (segment rdi)',
     '__wasm_segment_drop:',

@@ -30,6 +30,10 @@ export interface ModuleInfo {
   funcRefSymbol(index: number): string;
   /** Signature hash of type index (what call_indirect compares). */
   typeHash(typeIndex: number): bigint;
+  /** Relocatable memory model (ABI.md): the symbol of the memory object
+   * `dq base, pages, max_pages`. Absent: the fixed model, where linear memory
+   * is at the link-time constant __wasm_memory_base. */
+  memoryObject?: string;
 }
 
 /** Bits of x as an f32 or f64, as an unsigned bigint. */
@@ -221,8 +225,33 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo, isa: E
   };
 
   // --- memory operands --------------------------------------------------------
-  /** The memory operand for linear address (vreg a or absolute) + off. */
-  const memOperand = (a: number, off: number): string => {
+  /** The memory operand for linear address (vreg a or absolute) + off; the
+   * memory base is the constant MEM, or (relocatable model) vreg c. Scratch:
+   * r11 (a spilled address), rcx (a large offset), rdx (a spilled base). */
+  const memOperand = (a: number, off: number, c = -1): string => {
+    if (c >= 0) {
+      let b: string;
+      if (isReg(c)) b = R64[reg(c)];
+      else {
+        line(`mov rdx, ${op(c, 8)}`);
+        b = 'rdx';
+      }
+      if (a < 0) {
+        if (off < MAX_DIRECT_OFFSET) return `[${b}${off ? ' + ' + off : ''}]`;
+        line(`mov r11, ${off}`);
+        return `[${b} + r11]`;
+      }
+      let x: string;
+      if (isReg(a)) x = R64[reg(a)];
+      else {
+        line(`mov r11d, ${op(a, 4)}`);
+        x = 'r11';
+      }
+      if (off < MAX_DIRECT_OFFSET) return `[${b} + ${x}${off ? ' + ' + off : ''}]`;
+      line(`mov rcx, ${off}`);
+      line(`add rcx, ${x}`);
+      return `[${b} + rcx]`;
+    }
     if (a < 0) {
       if (off < MAX_DIRECT_OFFSET) return `[${MEM} + ${off}]`;
       line(`mov r11, ${off}`);
@@ -297,6 +326,66 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo, isa: E
       line(`${i.op}${S} ${T}, ${b}`);
     }
     storeFrom(d, t, ty);
+  };
+
+  /** Division by a constant without a divide instruction, where it pays:
+   * a power of two (either width) by shifts; any other i32 divisor by a
+   * multiplication with M = floor(2^64 / |d|) + 1, whose high half is
+   * floor(a / |d|) exactly for every |a| < 2^32 (the error a * (M - 2^64/|d|)
+   * / 2^64 stays below 2^-32 < 1/|d|); for a negative dividend the signed high
+   * half is one below the quotient truncated toward zero, which the sign bit
+   * corrects. Remainders are a - q * d. Scratch: rax, rcx, rdx. */
+  const divByConstant = (i: Ins, w: number, signed: boolean, isRem: boolean): boolean => {
+    const bits = w * 8;
+    const dv = signed ? BigInt.asIntN(bits, i.imm!) : BigInt.asUintN(bits, i.imm!);
+    const mag = dv < 0n ? -dv : dv;
+    const A = regName(RAX, w), C = regName(RCX, w);
+    if ((mag & (mag - 1n)) === 0n) {
+      const k = mag.toString(2).length - 1;
+      loadTo(RAX, i.a, i.ty);
+      if (k === 0) {
+        if (isRem) line('xor eax, eax'); // x rem 1 = 0; x div 1 = x (d = -1 never gets here)
+      } else if (!signed) {
+        line(isRem ? `and ${A}, ${(1n << BigInt(k)) - 1n}` : `shr ${A}, ${k}`);
+      } else {
+        // c = 2^k - 1 for a negative dividend, else 0: rounds toward zero
+        line(`mov ${C}, ${A}`);
+        line(`sar ${C}, ${bits - 1}`);
+        line(`shr ${C}, ${bits - k}`);
+        line(`add ${A}, ${C}`);
+        if (isRem) {
+          line(`and ${A}, ${(1n << BigInt(k)) - 1n}`);
+          line(`sub ${A}, ${C}`);
+        } else {
+          line(`sar ${A}, ${k}`);
+          if (dv < 0n) line(`neg ${A}`);
+        }
+      }
+      storeFrom(i.dst, RAX, i.ty);
+      return true;
+    }
+    if (w !== 4) return false;
+    const M = (1n << 64n) / mag + 1n;
+    if (signed) {
+      line(`movsxd rcx, ${op(i.a, 4)}`);
+      line(`mov rax, ${M}`);
+      line('imul rcx');
+      line('mov rax, rcx');
+      line('sar rax, 63');
+      line('sub rdx, rax');
+      if (dv < 0n) line('neg rdx');
+    } else {
+      loadTo(RCX, i.a, 'i32');
+      line(`mov rax, ${M}`);
+      line('mul rcx');
+    }
+    if (isRem) {
+      line(`imul edx, edx, ${BigInt.asIntN(32, dv)}`);
+      line('mov eax, ecx');
+      line('sub eax, edx');
+    } else line('mov eax, edx');
+    storeFrom(i.dst, RAX, i.ty);
+    return true;
   };
 
   const binop = (i: Ins) => {
@@ -389,6 +478,7 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo, isa: E
         const isRem = i.op.startsWith('rem');
         if (i.imm !== null) {
           // constant divisor, neither 0 nor -1 (lower.ts): no checks
+          if (divByConstant(i, w, signed, isRem)) return;
           line(`mov ${regName(RCX, w)}, ${imm(i.imm)}`);
           loadTo(RAX, i.a, i.ty);
           line(signed ? (w === 4 ? 'cdq' : 'cqo') : 'xor edx, edx');
@@ -945,7 +1035,7 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo, isa: E
         break;
       }
       case K.Load: {
-        const m = memOperand(i.a, i.off);
+        const m = memOperand(i.a, i.off, i.c);
         const t = deadDef ? (isFloat(i.ty) ? XMM15 : RAX) : target(i.dst);
         const w = i.width;
         if (isFloat(i.ty)) line(`${fmov(i.ty)} ${xn(t)}, ${SIZE_WORD[w]} ${m}`);
@@ -966,14 +1056,14 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo, isa: E
         let src: string;
         if (i.imm !== null) src = imm(BigInt.asIntN(Math.min(32, w * 8), i.imm));
         else if (isReg(i.b) && isXmm(reg(i.b))) {
-          line(`${fmov(i.ty)} ${SIZE_WORD[w]} ${memOperand(i.a, i.off)}, ${xn(reg(i.b))}`);
+          line(`${fmov(i.ty)} ${SIZE_WORD[w]} ${memOperand(i.a, i.off, i.c)}, ${xn(reg(i.b))}`);
           break;
         } else if (isReg(i.b)) src = regName(reg(i.b), w);
         else {
           line(`mov ${regName(RAX, w === 8 ? 8 : 4)}, ${op(i.b, w === 8 ? 8 : 4)}`);
           src = regName(RAX, w);
         }
-        const m = memOperand(i.a, i.off);
+        const m = memOperand(i.a, i.off, i.c);
         line(`mov ${SIZE_WORD[w]} ${m}, ${src}`);
         break;
       }
@@ -1092,13 +1182,23 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo, isa: E
       case K.MemSize: {
         if (deadDef) break;
         const t = target(i.dst);
-        line(`mov ${R32[t]}, [__wasm_memory_pages]`);
+        line(`mov ${R32[t]}, [${mod.memoryObject ? mod.memoryObject + ' + 8' : '__wasm_memory_pages'}]`);
         storeFrom(i.dst, t, 'i32');
+        break;
+      }
+      case K.MemBase: {
+        if (deadDef) break;
+        const t = target(i.dst);
+        line(`mov ${R64[t]}, [${mod.memoryObject}]`);
+        storeFrom(i.dst, t, 'i64');
         break;
       }
       case K.MemGrow:
         line(`mov edi, ${op(i.a, 4)}`);
-        line('call __wasm_memory_grow');
+        if (mod.memoryObject) {
+          line(`lea rsi, [${mod.memoryObject}]`);
+          line('call __wasm_memory_grow_at');
+        } else line('call __wasm_memory_grow');
         if (!deadDef) storeFrom(i.dst, RAX, 'i32');
         break;
       case K.Helper: {

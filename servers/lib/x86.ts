@@ -1,0 +1,8 @@
+// x86.ts — the x86 instructions a ring-3 program may use, as intrinsics
+// that `wasmc --target=user` turns into the instruction (the list:
+// USER_INTRINSICS in toolchain/src/abi/user.ts).
+
+// The time stamp counter (under QEMU -icount shift=0: guest instructions).
+@external("x86", "rdtsc") export declare function rdtsc(): u64;
+// A spin-wait hint.
+@external("x86", "pause") export declare function pause(): void;

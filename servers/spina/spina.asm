@@ -1,0 +1,5 @@
+; spina.asm - one of the two CPU-bound programs of the preemption test
+; (tests/qemu/preempt.test.ts); the body is servers/lib/spin.inc.
+%define SPIN_NAME "spina"
+SPIN_SEED equ 1
+%include "spin.inc"
