@@ -67,6 +67,11 @@ BENCH_ELF   := $(BUILD)/kbench/init.elf $(BUILD)/servers/kbenchpeer.elf
 FUZZ_TS  := fuzz fuzzer fuzzcanary fuzzpoke
 FUZZ_ELF := $(BUILD)/fuzz/init.elf $(BUILD)/servers/fuzzer.elf $(BUILD)/servers/fuzzcanary.elf $(BUILD)/servers/fuzzpoke.elf
 FUZZ_CI_CMDLINE := fuzz.calls=100000
+# The IPC load test (issue 8, item 5; tests/qemu/load.test.ts): servers/load
+# (the server, boot module "init") and 8 servers/loadclient processes of 4
+# threads, 10,000 calls per thread (load.calls=<n> on the command line).
+LOAD_TS  := load loadclient
+LOAD_ELF := $(BUILD)/load/init.elf $(BUILD)/servers/loadclient.elf
 # Confinement tests (issue 8; tests/qemu/confine.test.ts): NASM programs
 # that each try one forbidden thing (an I/O instruction, reading kernel
 # memory, writing code, executing data, capability calls without
@@ -170,6 +175,11 @@ $(foreach s,$(KTEST_TS),$(eval $(call TS_SERVER_RULE,$(s))))
 $(foreach s,ktestpeer kbench kbenchpeer,$(BUILD)/servers/$(s)/$(s).wasm): $(wildcard servers/ktest/*.ts) $(wildcard servers/kbench/*.ts)
 $(foreach s,$(FUZZ_TS),$(eval $(call TS_SERVER_RULE,$(s))))
 $(foreach s,$(FUZZ_TS),$(BUILD)/servers/$(s)/$(s).wasm): $(wildcard servers/fuzz/*.ts)
+$(foreach s,$(LOAD_TS),$(eval $(call TS_SERVER_RULE,$(s))))
+$(foreach s,$(LOAD_TS),$(BUILD)/servers/$(s)/$(s).wasm): $(wildcard servers/load/*.ts)
+$(BUILD)/load/init.elf: $(BUILD)/servers/load.elf
+	@mkdir -p $(dir $@)
+	cp $< $@
 $(BUILD)/fuzz/init.elf: $(BUILD)/servers/fuzz.elf
 	@mkdir -p $(dir $@)
 	cp $< $@
@@ -211,6 +221,9 @@ $(BUILD)/confine.iso: $(BUILD)/kernel.elf $(CONFINE_ELF) qemu/mkiso.sh boot/grub
 $(BUILD)/fuzz.iso: $(BUILD)/kernel.elf $(FUZZ_ELF) qemu/mkiso.sh boot/grub.cfg.in
 	bash qemu/mkiso.sh $< "$(FUZZ_CI_CMDLINE)" $@ $(FUZZ_ELF)
 
+$(BUILD)/load.iso: $(BUILD)/kernel.elf $(LOAD_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@ $(LOAD_ELF)
+
 $(BUILD)/bench.iso: $(BUILD)/kernel.elf $(BENCH_ELF) qemu/mkiso.sh boot/grub.cfg.in
 	bash qemu/mkiso.sh $< "" $@ $(BENCH_ELF)
 
@@ -235,11 +248,15 @@ $(FONT_OUT).bin $(FONT_OUT).ts &: $(BUILD)/.deps $(MKFONT) $(FONT_PSF) tools/fon
 # RUN_FLAGS picks the boot configuration: make run RUN_FLAGS="--uefi --usb"
 # (see qemu/run.sh; the default is BIOS firmware, ISO as a CD).
 RUN_FLAGS ?=
-run: $(BUILD)/os.iso
+# The system: init, its servers and the shell (build/system.iso).
+run: $(BUILD)/system.iso
 	bash qemu/run.sh $(RUN_FLAGS) $<
 
-# The system (init, serial driver, shell): make run-system
-run-system: $(BUILD)/system.iso
+# The same (the name it had before make run booted it).
+run-system: run
+
+# The demonstration programs of build/os.iso (hello, trap, bye, the IPC pair).
+run-demo: $(BUILD)/os.iso
 	bash qemu/run.sh $(RUN_FLAGS) $<
 
 # The syscall fuzzer for SECONDS (default 60), from SEED (default: servers/fuzz's).
@@ -251,7 +268,7 @@ fuzz: $(BUILD)/kernel.elf $(FUZZ_ELF) qemu/mkiso.sh boot/grub.cfg.in
 debug: $(BUILD)/os.iso
 	bash qemu/run.sh --debug $(RUN_FLAGS) $<
 
-test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(BUILD)/preempt.iso $(BUILD)/system.iso $(BUILD)/storage.iso $(BUILD)/system-text.iso $(BUILD)/ktest.iso $(BUILD)/fuzz.iso $(BUILD)/confine.iso $(WASMC) $(FONT_OUT).bin
+test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(BUILD)/preempt.iso $(BUILD)/system.iso $(BUILD)/storage.iso $(BUILD)/system-text.iso $(BUILD)/ktest.iso $(BUILD)/fuzz.iso $(BUILD)/load.iso $(BUILD)/confine.iso $(WASMC) $(FONT_OUT).bin
 	npx tsc -p tsconfig.json
 	npx vitest run
 

@@ -40,7 +40,7 @@
 import {
   sysNull, sysCall, sysSend, sysNbSend, sysRecv, sysReply, sysWait, sysObjCreate, sysProcSpawn, sysProcGive, sysProcStart,
   sysIrqSetNotification, sysIrqAck, sysIoportOut, sysIoportIn, sysCapMint, sysExit, RecvOut, WaitOut,
-  sysReplyRecv, sysDmaAlloc, sysMemMap, sysThreadSetPriority, sysThreadResume,
+  sysReplyRecv, sysDmaAlloc, sysMemMap, sysThreadSetPriority, sysThreadResume, sysSignal,
 } from "../lib/sys";
 import { msgInfo, msgWord, setMsgWord } from "../lib/msg";
 import { print, println, printDec } from "../lib/print";
@@ -49,6 +49,7 @@ import { median } from "./stats";
 import { threadCreate } from "../lib/thread";
 import {
   P_EP, P_BACK, P_NTFN, P_PORTS, WARMUP, ITERS, B_SERVER, B_STOP, B_SIGNAL, B_IRQ, B_YIELD,
+  P_SHM, P_NA, B_COPY, B_SHM, B_CHECK, BULK_MAX_WORDS, SHM_VA, bulkWord,
 } from "./proto";
 
 const OBJ_ENDPOINT: u32 = 3, OBJ_NOTIFICATION: u32 = 4, OBJ_IRQ_HANDLER: u32 = 7, OBJ_IO_PORTS: u32 = 8;
@@ -57,6 +58,8 @@ const ALL: u32 = 31, W: u32 = 2;
 const PEP: u32 = 5, BEP: u32 = 6, NT: u32 = 7, IRQ: u32 = 8, PORTS: u32 = 9, IRQN: u32 = 10;
 const PEER1: u32 = 11, PEER2: u32 = 12, IRQN_W: u32 = 13;
 const TEP: u32 = 14, TBUF: u32 = 15, THR: u32 = 16; // the second thread's endpoint, IPC buffer, thread
+const SHM: u32 = 17, NA: u32 = 18;                   // the bulk benchmark's shared memory, "data ready" notification
+const BULK_WARMUP = 2, BULK_ITERS = 20;              // per size (a 1 MiB copy is ~2,000 IPC calls)
 const SPACE: u32 = 3, SELF: u32 = 0;                 // kernel/process.ts's slots
 const TBUF_VA: usize = 0xC000_0000;                  // DMA_WINDOW: far above the heap
 const STACK_SIZE: usize = 16384;
@@ -202,6 +205,79 @@ for (let i = 0; i < TOTAL; i++) {
 collect(1);
 for (let i = 0; i < TOTAL; i++) s[i] -= p1[i];
 report("irq_to_driver");
+
+// Bulk transfer kbench -> peer of 4 KiB, 64 KiB and 1 MiB, one way (figure =
+// guest instructions per transfer; tests/bench/kernel.ts turns them into
+// bytes per guest instruction). The data is in kbench's own buffer src
+// (a new seed per transfer, written before t0); the peer verifies what it
+// got after every size's last transfer (B_CHECK, not timed).
+//   bulk_copy_<bytes>  IPC copies: calls of 64 words (4 in registers, 60 in
+//                      the IPC buffer: 512 bytes), each copied by the peer
+//                      into its own buffer and answered; t1 after the last answer
+//   bulk_shm_<bytes>   shared memory: kbench copies src into the shared
+//                      object (mapped in both), signals "data ready", the
+//                      peer (waiting) signals back; t1 when kbench wakes
+let src = new StaticArray<u64>(0);  // allocated by bulk()
+const bs = new StaticArray<u64>(BULK_ITERS);
+let seed: u64 = 0;
+function fillSrc(words: i32): void {
+  seed++;
+  for (let j = 0; j < words; j++) unchecked(src[j] = bulkWord(j, seed));
+}
+function bulkReport(name: string, bytes: i32): void {
+  const med = median(bs, BULK_ITERS);
+  const fix = (v: u64): u64 => (v > overhead ? v - overhead : 0);
+  print("kbench: "); print(name); print("_"); printDec(<u64>bytes); print(" "); printDec(fix(med));
+  print(" (min "); printDec(fix(bs[0])); print(", max "); printDec(fix(bs[BULK_ITERS - 1]));
+  print(", N="); printDec(<u64>BULK_ITERS); println(")");
+}
+function bulkCheck(words: i32, mode: u64): void {
+  sysCall(PEP, msgInfo(B_CHECK, 3), seed, <u64>words, mode, 0, OUT);
+  if (m.w0 != 0) must(mode == 0 ? "bulk copy data at the receiver" : "bulk shared-memory data at the receiver", -1);
+}
+function bulk(): void {
+  src = new StaticArray<u64>(BULK_MAX_WORDS);
+  // The shared memory object (1 MiB, mapped by kbench and the peer) and the "data ready" notification.
+  must("bulk shared memory", sysDmaAlloc(SHM, <u64>(BULK_MAX_WORDS >> 9)));
+  must("map it", sysMemMap(SHM, SHM_VA, 1));
+  must("data-ready notification", sysObjCreate(OBJ_NOTIFICATION, NA, 0));
+  must("give shared memory", sysProcGive(PEER1, SHM, P_SHM, ALL, 0));
+  must("give data-ready notification", sysProcGive(PEER1, NA, P_NA, ALL, 0));
+  for (let size = 4096; size <= BULK_MAX_WORDS * 8; size <<= 4) {
+    const words = size >> 3;
+    must("start the copy sink", sysSend(PEP, msgInfo(B_COPY, 1), <u64>words, 0, 0, 0));
+    for (let i = 0; i < BULK_WARMUP + BULK_ITERS; i++) {
+      fillSrc(words);
+      const srcp = changetype<usize>(src);
+      const t0 = rdtsc();
+      for (let o = 0; o < words; o += 64) {
+        const p = srcp + (<usize>o << 3);
+        for (let j: u32 = 4; j < 64; j++) setMsgWord(j, load<u64>(p + (<usize>j << 3)));
+        sysCall(PEP, msgInfo(7, 64), load<u64>(p), load<u64>(p, 8), load<u64>(p, 16), load<u64>(p, 24), OUT);
+      }
+      const t = rdtsc() - t0;
+      if (i >= BULK_WARMUP) bs[i - BULK_WARMUP] = t;
+    }
+    must("stop the copy sink", sysSend(PEP, msgInfo(B_STOP, 0), 0, 0, 0, 0));
+    bulkCheck(words, 0);
+    bulkReport("bulk_copy", size);
+
+    must("start the shared-memory sink", sysSend(PEP, msgInfo(B_SHM, 1), <u64>(BULK_WARMUP + BULK_ITERS), 0, 0, 0));
+    for (let i = 0; i < BULK_WARMUP + BULK_ITERS; i++) {
+      fillSrc(words);
+      const srcp = changetype<usize>(src);
+      const t0 = rdtsc();
+      for (let b: usize = 0; b < <usize>size; b += 8) store<u64>(SHM_VA + b, load<u64>(srcp + b));
+      sysSignal(NA);
+      sysWait(NT, changetype<usize>(wo));
+      const t = rdtsc() - t0;
+      if (i >= BULK_WARMUP) bs[i - BULK_WARMUP] = t;
+    }
+    bulkCheck(words, 1);
+    bulkReport("bulk_shm", size);
+  }
+}
+bulk();
 
 // Yield ping-pong between two peers of one priority.
 spawnPeer(PEER2, 2);

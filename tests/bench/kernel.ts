@@ -24,16 +24,24 @@ async function main() {
   const overhead = log.match(/^kbench: overhead (\d+)/m);
   const figures: Record<string, { median: number; min: number; max: number; n: number }> = {};
   for (const m of log.matchAll(LINE)) figures[m[1]] = { median: Number(m[2]), min: Number(m[3]), max: Number(m[4]), n: Number(m[5]) };
+  // Bulk transfers (bulk_copy_<bytes>, bulk_shm_<bytes>: instructions per transfer) as bytes per guest instruction.
+  const bulkBytesPerInstruction: Record<string, number> = {};
+  for (const [k, v] of Object.entries(figures)) {
+    const b = k.match(/^bulk_\w+_(\d+)$/);
+    if (b && v.median > 0) bulkBytesPerInstruction[k] = Number((Number(b[1]) / v.median).toFixed(3));
+  }
   const result = {
     unit: 'guest instructions per iteration (QEMU -icount shift=0, rdtsc), median after warm-up',
     rdtscPairOverhead: overhead ? Number(overhead[1]) : null,
     figures,
+    bulkBytesPerInstruction,
     notIncluded: { ipcWithinOneAddressSpace: 'the system-call table has no thread creation: no process has two threads' },
   };
   mkdirSync(buildPath('bench'), { recursive: true });
   writeFileSync(buildPath('bench/kernel.json'), JSON.stringify(result, null, 2) + '\n');
   console.log('kernel benchmark (build/bench/kernel.json; guest instructions, median)');
   for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(22)} ${String(v.median).padStart(6)}   (min ${v.min}, max ${v.max}, N=${v.n})`);
+  for (const [k, v] of Object.entries(bulkBytesPerInstruction)) console.log(`  ${k.padEnd(22)} ${v} bytes per guest instruction`);
   if (!/^kbench: done$/m.test(log)) {
     console.error('kbench did not finish cleanly:\n' + log);
     process.exitCode = 1;
