@@ -214,6 +214,29 @@ export class Qemu {
     return this.wait(timeoutMs, `${re}`, () => this.log.match(re));
   }
 
+  /**
+   * Wait until the part of the log written after offset `mark` (a length of
+   * `log` taken earlier) matches `pattern`; returns that part.
+   */
+  waitForAfter(mark: number, pattern: RegExp, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
+    return this.wait(timeoutMs, `${pattern} after offset ${mark}`, () => {
+      const text = this.log.slice(mark);
+      return pattern.test(text) ? text : null;
+    });
+  }
+
+  /**
+   * Type a command line into a shell and wait for its next `prompt`; returns
+   * the output between the command's echo and that prompt.
+   */
+  async command(cmd: string, prompt: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
+    const mark = this.log.length;
+    this.send(`${cmd}\r`);
+    const text = await this.waitForAfter(mark, new RegExp(`[\\s\\S]*\\n${escapeRegExp(prompt)}`), timeoutMs);
+    const start = text.indexOf('\n') + 1;
+    return text.slice(start, text.lastIndexOf(`\n${prompt}`) + 1);
+  }
+
   /** Wait for QEMU to exit by itself; returns its exit status. */
   async waitForExit(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number | null> {
     await this.wait(timeoutMs, 'QEMU to exit', () => (this.done ? true : null), true);

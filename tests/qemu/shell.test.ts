@@ -10,7 +10,7 @@
 // poweroff ends QEMU.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPath, BootError, Qemu } from './qemu';
+import { buildPath, Qemu } from './qemu';
 
 const ISO = buildPath('system.iso');
 const PROMPT = 'tsos> ';
@@ -19,24 +19,14 @@ let q: Qemu;
 let bootMs = 0;
 
 // Wait until the log written after `mark` matches; returns that text.
-async function after(mark: number, pattern: RegExp, timeoutMs = 40_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const text = q.log.slice(mark);
-    if (pattern.test(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new BootError(`timed out waiting for ${pattern} after offset ${mark}`, q.result());
+function after(mark: number, pattern: RegExp, timeoutMs = 40_000): Promise<string> {
+  return q.waitForAfter(mark, pattern, timeoutMs);
 }
 
 // Type a command line and wait for the next prompt; returns the output
 // between the command's echo and that prompt.
-async function run(cmd: string, timeoutMs = 40_000): Promise<string> {
-  const mark = q.log.length;
-  q.send(`${cmd}\r`);
-  const text = await after(mark, new RegExp(`[\\s\\S]*\\n${PROMPT}`), timeoutMs);
-  const start = text.indexOf('\n') + 1;
-  return text.slice(start, text.lastIndexOf(`\n${PROMPT}`) + 1);
+function run(cmd: string, timeoutMs = 40_000): Promise<string> {
+  return q.command(cmd, PROMPT, timeoutMs);
 }
 
 beforeAll(async () => {

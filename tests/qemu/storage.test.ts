@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPath, BootError, Qemu } from './qemu';
+import { buildPath, Qemu } from './qemu';
 
 const ISO = buildPath('storage.iso');
 const PROMPT = 'tsos> ';
@@ -52,25 +52,11 @@ function makeImage(name: string, fat: 12 | 16 | 32, kib: number): string {
 let q: Qemu;
 let img = '';
 
-async function after(mark: number, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const text = q.log.slice(mark);
-    if (pattern.test(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new BootError(`timed out waiting for ${pattern} after offset ${mark}`, q.result());
-}
-
 async function run(cmd: string, timeoutMs = 30_000): Promise<string> {
   await new Promise((r) => setTimeout(r, 100));   // type like a person, not into the prompt's tail
-  const mark = q.log.length;
-  q.send(`${cmd}\r`);
-  const text = await after(mark, new RegExp(`[\\s\\S]*\\n${PROMPT}`), timeoutMs);
-  const start = text.indexOf('\n') + 1;
+  const out = await q.command(cmd, PROMPT, timeoutMs);
   // Without the supervisor's and the drivers' own console lines (a restart under load).
-  return text.slice(start, text.lastIndexOf(`\n${PROMPT}`) + 1)
-    .split('\n').filter((l) => !/^(init|serial|process \w+): /.test(l)).join('\n');
+  return out.split('\n').filter((l) => !/^(init|serial|process \w+): /.test(l)).join('\n');
 }
 
 function boot(image: string): Qemu {
@@ -162,8 +148,8 @@ describe(`storage: PCI, virtio-blk, FAT server, shell (FAT${fat} image from mkfs
   it('the block driver crashes: init restarts it, the filesystem server re-attaches its buffer and carries on', async () => {
     const mark = q.log.length;
     expect(await run('crash virtioblk pointer')).toMatch(/crash: sent to 'virtioblk'/);
-    await after(mark, /init: virtioblk: started \(instance 2/);
-    await after(mark, /virtioblk: ready/);
+    await q.waitForAfter(mark, /init: virtioblk: started \(instance 2/, 30_000);
+    await q.waitForAfter(mark, /virtioblk: ready/, 30_000);
     expect(await run('write /after-crash.txt the driver came back')).toBe('');
     expect(await run('sync')).toBe('synced\n');
     expect(await run('cat /after-crash.txt')).toBe('the driver came back\n');
