@@ -3,27 +3,14 @@
 // runtime, as the servers use), and wraps it: write text, read the grid
 // as text, read framebuffer pixels, make test fonts.
 
-import asc from "assemblyscript/asc";
-import { fileURLToPath } from "node:url";
+import { ascCompile, ROOT } from "../ascompile";
 import { makeTsfont } from "../../tools/font/tsfont";
 import type { PsfFont } from "../../tools/font/psf";
 
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export { ROOT };
 
-export async function compileConsole(): Promise<Uint8Array> {
-  let binary: Uint8Array | null = null;
-  const stderr = asc.createMemoryStream();
-  const { error } = await asc.main(
-    ["tests/console/assembly/entry.ts", "--runtime", "stub", "--noAssert", "-O3", "--shrinkLevel", "1",
-      "--baseDir", ROOT, "-o", "out.wasm", "--noColors"],
-    {
-      stdout: asc.createMemoryStream(),
-      stderr,
-      writeFile(name, contents) { if (name.endsWith(".wasm") && typeof contents !== "string") binary = contents; },
-    },
-  );
-  if (error || !binary) throw new Error(`asc failed: ${error?.message ?? "no output"}\n${stderr.toString()}`);
-  return binary;
+export function compileConsole(): Promise<Uint8Array> {
+  return ascCompile("tests/console/assembly/entry.ts", ["--runtime", "stub", "--noAssert", "-O3", "--shrinkLevel", "1"]);
 }
 
 interface Exports {

@@ -2,61 +2,21 @@
 // Node over a disk image held in a Buffer: the test entry
 // (assembly/fat.ts) reaches the image through `disk.*` imports.
 //
-// Builds are cached in the temporary directory, keyed by the sources and
-// the compiler's version, like tests/kernel/compile.ts.
+// Builds are cached in the temporary directory by tests/ascompile.ts, keyed
+// by the sources and the compiler's version.
 
-import asc from "assemblyscript/asc";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ascCompileCached, ROOT } from "../ascompile";
 
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export { ROOT };
 export const ENTRY = "tests/servers/assembly/fat.ts";
 export const ASC_FLAGS = ["--runtime", "stub", "-O3", "--noAssert", "--debug"];
 
-function sources(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(join(ROOT, d), { withFileTypes: true })) {
-      const rel = join(d, e.name);
-      if (e.isDirectory()) walk(rel);
-      else if (e.name.endsWith(".ts")) out.push(rel);
-    }
-  };
-  walk("servers/fs");
-  walk("tests/servers/assembly");
-  out.push("node_modules/assemblyscript/package.json");
-  return out.sort();
-}
-
 // Compiles an entry (relative to the repository root) to Wasm.
-export async function compileFatWasm(entry = ENTRY, extra: string[] = []): Promise<Uint8Array<ArrayBuffer>> {
-  const hash = createHash("sha256").update(entry).update(extra.join(" "));
-  for (const f of sources()) hash.update(f).update(readFileSync(join(ROOT, f)));
-  const dir = join(tmpdir(), "tsos-fat-wasm");
-  const cached = join(dir, hash.digest("hex") + ".wasm");
-  if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
-  let binary: Uint8Array | null = null;
-  const stderr = asc.createMemoryStream();
-  const { error } = await asc.main([entry, ...ASC_FLAGS, ...extra, "--baseDir", ROOT, "-o", "out.wasm", "--noColors"], {
-    stdout: asc.createMemoryStream(),
-    stderr,
-    writeFile(name: string, contents: Uint8Array | string) {
-      if (name.endsWith(".wasm") && typeof contents !== "string") binary = contents;
-    },
+export function compileFatWasm(entry = ENTRY, extra: string[] = []): Promise<Uint8Array<ArrayBuffer>> {
+  return ascCompileCached({
+    entry, flags: [...ASC_FLAGS, ...extra],
+    sourceDirs: ["servers/fs", "tests/servers/assembly"], cacheName: "tsos-fat-wasm",
   });
-  if (error || !binary) throw new Error(`asc failed for ${entry}: ${error?.message ?? "no output"}\n${stderr.toString()}`);
-  mkdirSync(dir, { recursive: true });
-  const tmp = `${cached}.${process.pid}.tmp`;
-  const out = new Uint8Array(binary as Uint8Array);
-  writeFileSync(tmp, out);
-  renameSync(tmp, cached);   // atomic: a concurrent worker sees all or nothing
-  for (const f of readdirSync(dir)) {   // forget builds nobody has had for a day
-    try { if (Date.now() - statSync(join(dir, f)).mtimeMs > 86_400_000) unlinkSync(join(dir, f)); } catch { /* another worker got it */ }
-  }
-  return out;
 }
 
 export const O_CREATE = 1, O_TRUNC = 2, O_EXCL = 4;

@@ -4,22 +4,13 @@
 // sequences, E0-prefixed keys, releases ignored). The driver itself runs
 // in QEMU: tests/qemu/screen.test.ts types through it with `sendkey`.
 
-import asc from "assemblyscript/asc";
+import { ascCompile } from "../ascompile";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 let wasm: Uint8Array;
 
 beforeAll(async () => {
-  let binary: Uint8Array | null = null;
-  const stderr = asc.createMemoryStream();
-  const { error } = await asc.main(
-    ["tests/servers/kbd/entry.ts", "--runtime", "stub", "-O3", "--noAssert", "--baseDir", ROOT, "-o", "out.wasm", "--noColors"],
-    { stdout: asc.createMemoryStream(), stderr, writeFile(name, contents) { if (name.endsWith(".wasm") && typeof contents !== "string") binary = contents; } },
-  );
-  if (error || !binary) throw new Error(`asc failed: ${error?.message}\n${stderr.toString()}`);
-  wasm = binary;
+  wasm = await ascCompile("tests/servers/kbd/entry.ts", ["--runtime", "stub", "-O3", "--noAssert"]);
 }, 60_000);
 
 async function decoder() {

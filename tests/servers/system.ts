@@ -3,56 +3,20 @@
 // runtime, as the servers are built) and wrapped for Node tests: put text
 // in, feed keys, read the OutBuf and a terminal's screen back.
 //
-// Builds are cached in the temporary directory, keyed by the sources and
-// the compiler's version, like fatwasm.ts.
+// Builds are cached in the temporary directory by tests/ascompile.ts, keyed
+// by the sources and the compiler's version.
 
-import asc from "assemblyscript/asc";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ascCompileCached, ROOT } from "../ascompile";
 
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export { ROOT };
 const ENTRY = "tests/servers/system/entry.ts";
 
-function sources(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(join(ROOT, d), { withFileTypes: true })) {
-      const rel = join(d, e.name);
-      if (e.isDirectory()) walk(rel);
-      else if (e.name.endsWith(".ts")) out.push(rel);
-    }
-  };
-  for (const d of ["servers/lib", "servers/shell", "servers/init", "servers/names", "servers/console", "tests/servers/system"]) walk(d);
-  out.push("node_modules/assemblyscript/package.json");
-  return out.sort();
-}
-
-export async function compileSystem(): Promise<Uint8Array<ArrayBuffer>> {
-  const flags = [ENTRY, "--runtime", "stub", "-O3", "--noAssert", "--debug", "--baseDir", ROOT, "-o", "out.wasm", "--noColors"];
-  const hash = createHash("sha256").update(flags.join(" "));
-  for (const f of sources()) hash.update(f).update(readFileSync(join(ROOT, f)));
-  const dir = join(tmpdir(), "tsos-system-wasm");
-  const cached = join(dir, hash.digest("hex") + ".wasm");
-  if (existsSync(cached)) return new Uint8Array(readFileSync(cached));
-  let binary: Uint8Array | null = null;
-  const stderr = asc.createMemoryStream();
-  const { error } = await asc.main(flags, {
-    stdout: asc.createMemoryStream(),
-    stderr,
-    writeFile(name: string, contents: Uint8Array | string) {
-      if (name.endsWith(".wasm") && typeof contents !== "string") binary = contents;
-    },
+export function compileSystem(): Promise<Uint8Array<ArrayBuffer>> {
+  return ascCompileCached({
+    entry: ENTRY, flags: ["--runtime", "stub", "-O3", "--noAssert", "--debug"],
+    sourceDirs: ["servers/lib", "servers/shell", "servers/init", "servers/names", "servers/console", "tests/servers/system"],
+    cacheName: "tsos-system-wasm",
   });
-  if (error || !binary) throw new Error(`asc failed for ${ENTRY}: ${error?.message ?? "no output"}\n${stderr.toString()}`);
-  mkdirSync(dir, { recursive: true });
-  const tmp = `${cached}.${process.pid}.tmp`;
-  const out = new Uint8Array(binary as Uint8Array);
-  writeFileSync(tmp, out);
-  renameSync(tmp, cached);
-  return out;
 }
 
 export interface SystemExports {
