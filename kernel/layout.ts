@@ -61,6 +61,11 @@ function fail(why: string, value: u64): bool {
   return phys_read64(phys + (<u64>i << 3));
 }
 
+// Is `pa` in the data section (between the data start and the Wasm memory)?
+function inData(pa: u64): bool {
+  return pa >= dataStart && pa < wasmBase;
+}
+
 function isGuard(pa: u64): bool {
   return pa == kernelStackGuard || pa == istStackGuard || pa == panicStackGuard;
 }
@@ -106,12 +111,10 @@ export function layoutRead(phys: u64): bool {
     return fail("the Wasm memory reservation is not whole 64 KiB pages:", wasmReserved);
   }
   if (wasmReserved > kernelEnd || wasmBase > kernelEnd - wasmReserved) return fail("the Wasm memory runs past the image end", kernelEnd);
-  if (!(kernelStackGuard >= dataStart && kernelStackGuard < wasmBase &&
-        istStackGuard >= dataStart && istStackGuard < wasmBase &&
-        panicStackGuard >= dataStart && panicStackGuard < wasmBase)) {
-    return fail("a stack guard page is outside data..Wasm memory:", kernelStackGuard);
-  }
-  if (ptPool < dataStart || ptPool >= wasmBase) return fail("boot's page tables are outside the data:", ptPool);
+  if (!inData(kernelStackGuard)) return fail("a stack guard page is outside data..Wasm memory:", kernelStackGuard);
+  if (!inData(istStackGuard)) return fail("a stack guard page is outside data..Wasm memory:", istStackGuard);
+  if (!inData(panicStackGuard)) return fail("a stack guard page is outside data..Wasm memory:", panicStackGuard);
+  if (!inData(ptPool)) return fail("boot's page tables are outside the data:", ptPool);
   layoutValid = true;
   return true;
 }

@@ -3,24 +3,17 @@
 // tree, the checks (types, rights, badges, slots) and when objects die.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileCore, E, errName, loadCore, R, T } from "./corekernel";
+import { compileCore, E, R, T } from "./corekernel";
+import { coreWorld } from "./world";
 
 beforeAll(async () => { await compileCore(); }, 60_000);
 
 const ALL = R.RIGHTS_ALL;
 
 async function setup() {
-  const { m, ex } = await loadCore();
-  m.addRam(0x100000, 0x1000000);
-  ex.framesReset();
-  ex.framesAddRange(0x200000n, 0x400000n);
-  ex.pagingInit(0x1000n);
-  m.place(0x1000, new Uint8Array(4096)); // an empty kernel PML4
-  ex.objectsInit();
-  const root: number = ex.cnodeCreateRoot();
+  const { m, ex, root, ok } = await coreWorld();
   expect(root).toBe(0);
   const id = (slot: number, cn = root) => ex.slotId(cn, slot) as number;
-  const ok = (code: number) => expect(errName(code)).toBe("OK");
   return { m, ex, root, id, ok };
 }
 

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileCore, E, loadCore, MAP } from "./corekernel";
 import { ROOT } from "./compile";
+import { initMemory } from "./world";
 import { build, CODE, DATA, goodImage, Image, PF_R, PF_W, PF_X } from "./elfimage";
 
 beforeAll(async () => { await compileCore(); }, 60_000);
@@ -21,15 +22,9 @@ function readConsts(file: string, prefix: string): Record<string, number> {
 const X = readConsts("kernel/elf.ts", "ELF_");
 
 const FILE = 0x800000n; // where the tests put the module
-const KPML4 = 0x1000n;
-
 async function setup() {
   const { m, ex } = await loadCore();
-  m.addRam(0x100000, 0x1000000);
-  m.place(KPML4, new Uint8Array(4096));
-  ex.framesReset();
-  ex.framesAddRange(0x200000n, 0x400000n);
-  ex.pagingInit(KPML4);
+  initMemory(m, ex);
   return { m, ex };
 }
 

@@ -9,33 +9,16 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileKernelWasm } from "./compile";
-import { Machine } from "./machine";
 import { T } from "./corekernel";
-import { build, goodImage } from "./elfimage";
+import { processWorld } from "./world";
 
 let binary: Uint8Array;
 beforeAll(async () => { binary = await compileKernelWasm("tests/kernel/assembly/exec.ts"); }, 60_000);
 
 const TS = { INACTIVE: 0, RUNNABLE: 1, BLOCKED_RECV: 3 };
-const IMAGE = 0x3000000;
 
 async function world() {
-  const m = new Machine();
-  const instance = await m.load(binary);
-  const ex = instance.exports as unknown as Record<string, (...a: any[]) => any>;
-  m.addRam(0x100000, 0x4000000);
-  ex.framesReset();
-  ex.framesAddRange(0x200000n, 0x2000000n);
-  m.place(0x1000, new Uint8Array(4096)); // the kernel's PML4 (empty upper half is fine here)
-  ex.pagingInit(0x1000n);
-  ex.objectsInit();
-  const image = build(goodImage());
-  m.place(IMAGE, image);
-  const spawn = (prio = 100): number => {
-    const t = ex.processCreate(BigInt(IMAGE), BigInt(image.length), prio);
-    expect(t).toBeGreaterThanOrEqual(0);
-    return t;
-  };
+  const { m, ex, spawn } = await processWorld(binary);
   const regs = (t: number) => ex.tcbRegsAddr(t) >>> 0;
   const reg = (t: number, i: number) => new DataView(m.memory!.buffer, regs(t), 21 * 8).getBigUint64(i * 8, true);
   // The thread boot/entry.asm would return to: -1 when idle.

@@ -3,20 +3,13 @@
 // before any page table changes, and a mapped frame kept alive.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileCore, E, errName, loadCore, MAP, R, T } from "./corekernel";
+import { compileCore, E, errName, MAP, R, T } from "./corekernel";
+import { coreWorld } from "./world";
 
 beforeAll(async () => { await compileCore(); }, 60_000);
 
 async function setup() {
-  const { m, ex } = await loadCore();
-  m.addRam(0x100000, 0x1000000);
-  ex.framesReset();
-  ex.framesAddRange(0x200000n, 0x400000n);
-  m.place(0x1000, new Uint8Array(4096));
-  ex.pagingInit(0x1000n);
-  ex.objectsInit();
-  const root = ex.cnodeCreateRoot();
-  const ok = (code: number) => expect(errName(code)).toBe("OK");
+  const { m, ex, root, ok } = await coreWorld();
   ok(ex.capCreate(T.OBJ_ADDRESS_SPACE, root, 1, 0n));
   const space = ex.createdObj();
   ok(ex.capCreate(T.OBJ_MEMORY, root, 2, 0n));

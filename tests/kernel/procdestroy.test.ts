@@ -17,33 +17,16 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileKernelWasm } from "./compile";
-import { Machine } from "./machine";
 import { T } from "./corekernel";
-import { build, goodImage } from "./elfimage";
+import { processWorld } from "./world";
 
 let binary: Uint8Array;
 beforeAll(async () => { binary = await compileKernelWasm("tests/kernel/assembly/procdestroy.ts"); }, 60_000);
 
-const IMAGE = 0x3000000;
 const SLOT = { CNODE: 0, THREAD: 2, VSPACE: 3, IPCBUF: 4 };
 
 async function world() {
-  const m = new Machine();
-  const instance = await m.load(binary);
-  const ex = instance.exports as unknown as Record<string, (...a: any[]) => any>;
-  m.addRam(0x100000, 0x4000000);
-  ex.framesReset();
-  ex.framesAddRange(0x200000n, 0x2000000n);
-  m.place(0x1000, new Uint8Array(4096));
-  ex.pagingInit(0x1000n);
-  ex.objectsInit();
-  const image = build(goodImage());
-  m.place(IMAGE, image);
-  const spawn = (prio = 100): number => {
-    const t = ex.processCreate(BigInt(IMAGE), BigInt(image.length), prio);
-    expect(t).toBeGreaterThanOrEqual(0);
-    return t;
-  };
+  const { m, ex, spawn } = await processWorld(binary);
   const allBack = (free0: bigint) => {
     expect(ex.framesFree()).toBe(free0);
     for (const type of [T.OBJ_THREAD, T.OBJ_CNODE, T.OBJ_ADDRESS_SPACE, T.OBJ_MEMORY]) expect(ex.poolUsed(type)).toBe(0);

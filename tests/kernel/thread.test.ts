@@ -3,7 +3,8 @@
 // change, and weak references that go stale when objects die.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileCore, E, errName, loadCore, R, T } from "./corekernel";
+import { compileCore, E, errName, R, T } from "./corekernel";
+import { coreWorld } from "./world";
 
 beforeAll(async () => { await compileCore(); }, 60_000);
 
@@ -11,15 +12,7 @@ const NONE = 0xffffffff;
 
 // Root CNode 0: slot 1 thread (prio 50), 2 address space, 3 CNode, 4 endpoint, 5 badged send-only endpoint.
 async function setup() {
-  const { m, ex } = await loadCore();
-  m.addRam(0x100000, 0x1000000);
-  ex.framesReset();
-  ex.framesAddRange(0x200000n, 0x400000n);
-  m.place(0x1000, new Uint8Array(4096));
-  ex.pagingInit(0x1000n);
-  ex.objectsInit();
-  const root = ex.cnodeCreateRoot();
-  const ok = (code: number) => expect(errName(code)).toBe("OK");
+  const { ex, root, ok } = await coreWorld();
   ok(ex.capCreate(T.OBJ_THREAD, root, 1, 50n));
   const t = ex.createdObj();
   ok(ex.capCreate(T.OBJ_ADDRESS_SPACE, root, 2, 0n));

@@ -5,19 +5,15 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileCore, E, loadCore, MAP } from "./corekernel";
+import { initMemory } from "./world";
 
 beforeAll(async () => { await compileCore(); }, 60_000);
 
-const KPML4 = 0x1000n;
 const RO = 0x300000n, RW = 0x301000n; // frames of the two user pages
 
 async function setup() {
   const { m, ex } = await loadCore();
-  m.addRam(0x100000, 0x1000000);
-  m.place(KPML4, new Uint8Array(4096));
-  ex.framesReset();
-  ex.framesAddRange(0x200000n, 0x280000n);
-  ex.pagingInit(KPML4);
+  initMemory(m, ex, { framesEnd: 0x280000n });
   const pml4 = ex.vspaceCreate() as bigint;
   const text = new TextEncoder().encode("0123456789abcdef");
   const ro = new Uint8Array(4096); ro.set(text.subarray(0, 8), 4096 - 8);

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { compileKernelWasm } from "./compile";
 import { Machine } from "./machine";
 import { E, MAP } from "./corekernel";
+import { initMemory } from "./world";
 import { CONSTANTS, SYSCALLS } from "../../toolchain/src/abi/syscalls";
 
 const C = Object.fromEntries(CONSTANTS.map((c) => [c.name, c.value]));
@@ -18,12 +19,8 @@ beforeAll(async () => { binary = await compileKernelWasm("tests/kernel/assembly/
 async function setup(frames = 0x400000n) {
   const m = new Machine();
   const ex = (await m.load(binary)).exports as any;
-  m.addRam(0x100000, 0x1000000);
   m.place(0x200000n, new Uint8Array(Number(frames)).fill(0xAB)); // frames start dirty
-  m.place(0x1000n, new Uint8Array(4096));
-  ex.framesReset();
-  ex.framesAddRange(0x200000n, 0x200000n + frames);
-  ex.pagingInit(0x1000n);
+  initMemory(m, ex, { framesEnd: 0x200000n + frames });
   const pml4 = ex.vspaceCreate() as bigint;
   m.cr3 = pml4; // the calling thread's address space is the live one
   const rights = (va: bigint) => (ex.vmLookup(pml4, va) === E.OK ? ex.lookupRights() : -1);
