@@ -2,11 +2,7 @@
 ; fresh address space after hello was stopped by its fault, writes a line
 ; with debug_putc (one system call per byte), then ends with the exit
 ; system call; the kernel reports "process bye: exited with status 3".
-bits 64
-default rel
-section .text
-%include "user.inc"               ; system-call numbers, WRITE
-global _start
+%include "user.inc"               ; 64-bit .text, _start, system-call numbers, WRITE
 
 _start:
     lea rbx, [msg]                      ; rbx survives system calls

@@ -1,10 +1,6 @@
 ; confcode.asm - confinement test (issue 8, item 3): a user code page is not
 ; writable: writing its own code faults ("user write, protection violation").
-bits 64
-default rel
-section .text
 %include "user.inc"
-global _start
 _start:
     WRITE msg, msg_len
     mov byte [_start], 0x90

@@ -1,11 +1,7 @@
 ; confdata.asm - confinement test (issue 8, item 3): a user data page is not
 ; executable (NX): jumping into its data faults ("user fetch, protection
 ; violation").
-bits 64
-default rel
-section .text
 %include "user.inc"
-global _start
 _start:
     WRITE msg, msg_len
     lea rax, [gadget]

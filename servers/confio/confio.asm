@@ -1,11 +1,7 @@
 ; confio.asm - confinement test (issue 8, item 3; tests/qemu/confine.test.ts):
 ; an I/O instruction in ring 3. IOPL is 0 and the TSS has no I/O permission
 ; bitmap, so `in` must raise #GP: "process confio: exception 13 ...".
-bits 64
-default rel
-section .text
 %include "user.inc"
-global _start
 _start:
     WRITE msg, msg_len
     in al, 0x80

@@ -2,11 +2,7 @@
 ; memory (the direct map): a page fault, protection violation, user read
 ; ("process confkread: page fault at 0xffff800000100000 (user read,
 ; protection violation) ...").
-bits 64
-default rel
-section .text
 %include "user.inc"
-global _start
 _start:
     WRITE msg, msg_len
     mov rax, 0xffff800000100000

@@ -10,11 +10,7 @@
 ; kernel read kernel memory for it (debug_write of a kernel address).
 ; Every call must fail. It exits with the number that succeeded: the test
 ; wants "process confsys: exited with status 0".
-bits 64
-default rel
-section .text
 %include "user.inc"
-global _start
 
 ; TRY number, rdi, rsi, rdx, r10: one call; r12 counts calls, r13 successes.
 %macro TRY 5

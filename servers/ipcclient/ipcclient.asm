@@ -16,11 +16,7 @@ EP_SLOT         equ 1                   ; the endpoint capability (kernel/README
 
 CALLS           equ 1000
 
-bits 64
-default rel
-section .text
-%include "user.inc"               ; system-call numbers, WRITE
-global _start
+%include "user.inc"               ; 64-bit .text, _start, system-call numbers, WRITE
 
 %macro CHECK 2                          ; register, offset
     lea rax, [r15 + %2 + 1]

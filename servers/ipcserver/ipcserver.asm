@@ -9,11 +9,7 @@
 ; reply_recv when the client is done.
 EP_SLOT         equ 1                   ; the endpoint capability (kernel/README.md, "IPC")
 
-bits 64
-default rel
-section .text
-%include "user.inc"               ; system-call numbers, WRITE
-global _start
+%include "user.inc"               ; 64-bit .text, _start, system-call numbers, WRITE
 
 _start:                                 ; nobody to reply to yet: just receive
     mov rax, USER_IPC_BUFFER            ; a capability received lands in slot 9; a

@@ -7,11 +7,7 @@
 ; as a message and frees the process. Never returns from the fault.
 EP_SLOT         equ 5
 
-bits 64
-default rel
-section .text
 %include "user.inc"
-global _start
 
 _start:
     mov edi, EP_SLOT
