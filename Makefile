@@ -37,15 +37,15 @@ PREEMPT_ELF  := $(foreach s,spina spinb ipcserver ipcclient,$(BUILD)/servers/$(s
 # named init; kernel/sys_process.ts), its clock, the serial driver and the
 # shell (AssemblyScript). build/system.iso carries only them; init starts
 # the others from its boot manifest (servers/init/bootmanifest.ts).
-# Storage (servers/pci, virtioblk, fs; issue 6) is part of the system
-# (init's manifest starts them; without a disk they idle). build/storage.iso
-# (tests/qemu/storage.test.ts) carries the same modules for now; drivers
-# still being made (AHCI) go there only.
-STORAGE_SERVERS := pci virtioblk fs
+# Storage (servers/pci, the block drivers virtioblk and ahci, fs; issue 6)
+# is part of the system (init's manifest starts them; a driver without a
+# device idles, fs uses whichever found a disk). build/storage.iso
+# (tests/qemu/storage.test.ts) carries the same modules.
+STORAGE_SERVERS := pci virtioblk ahci fs
 # The screen: the console server (servers/console/main.ts: framebuffer or
 # VGA text, built with the font of `make font`) and the PS/2 keyboard driver.
 SCREEN_SERVERS := console kbd
-SYSTEM_SERVERS := init ticker serial shell flaky $(STORAGE_SERVERS) $(SCREEN_SERVERS)
+SYSTEM_SERVERS := init ticker serial shell bulksink flaky $(STORAGE_SERVERS) $(SCREEN_SERVERS) faultload
 SYSTEM_ELF     := $(foreach s,$(SYSTEM_SERVERS),$(BUILD)/servers/$(s).elf)
 STORAGE_ELF     := $(SYSTEM_ELF)
 
@@ -227,6 +227,25 @@ $(BUILD)/load.iso: $(BUILD)/kernel.elf $(LOAD_ELF) qemu/mkiso.sh boot/grub.cfg.i
 $(BUILD)/bench.iso: $(BUILD)/kernel.elf $(BENCH_ELF) qemu/mkiso.sh boot/grub.cfg.in
 	bash qemu/mkiso.sh $< "" $@ $(BENCH_ELF)
 
+# The fault-injection campaign (issue 8, item 2; tests/qemu/faults.test.ts):
+# the system, where servers/faultload (in every system ISO, idle there)
+# runs because the command line says faultload=on.
+$(BUILD)/faults.iso: $(BUILD)/kernel.elf $(SYSTEM_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "faultload=on" $@ $(SYSTEM_ELF)
+
+# The storage benchmark (issue 6; servers/fsbench, tests/bench/storage.ts,
+# tests/qemu/fsbench.test.ts): the system with servers/fsbench as its boot
+# module "shell" (init starts it in the shell's place, with the shell's
+# rights: it powers the machine off at the end). The disk image is made on
+# the host (mkfs.fat, mcopy) by the script or test that boots it.
+FSBENCH_ELF := $(filter-out $(BUILD)/servers/shell.elf,$(SYSTEM_ELF)) $(BUILD)/fsbench/shell.elf
+$(eval $(call TS_SERVER_RULE,fsbench))
+$(BUILD)/fsbench/shell.elf: $(BUILD)/servers/fsbench.elf
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(BUILD)/fsbench.iso: $(BUILD)/kernel.elf $(FSBENCH_ELF) qemu/mkiso.sh boot/grub.cfg.in
+	bash qemu/mkiso.sh $< "" $@ $(FSBENCH_ELF)
+
 # --- the console font -------------------------------------------------------------
 # A distribution console font (toolchain/deps.sh installs it) converted into
 # the framebuffer console's TSFN format: build/console/font8x16.bin and the
@@ -268,21 +287,25 @@ fuzz: $(BUILD)/kernel.elf $(FUZZ_ELF) qemu/mkiso.sh boot/grub.cfg.in
 debug: $(BUILD)/os.iso
 	bash qemu/run.sh --debug $(RUN_FLAGS) $<
 
-test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(BUILD)/preempt.iso $(BUILD)/system.iso $(BUILD)/storage.iso $(BUILD)/system-text.iso $(BUILD)/ktest.iso $(BUILD)/fuzz.iso $(BUILD)/load.iso $(BUILD)/confine.iso $(WASMC) $(FONT_OUT).bin
+test: $(BUILD)/os.iso $(foreach m,$(TEST_MODES),$(BUILD)/test-$(m).iso) $(BUILD)/preempt.iso $(BUILD)/system.iso $(BUILD)/storage.iso $(BUILD)/fsbench.iso $(BUILD)/faults.iso $(BUILD)/system-text.iso $(BUILD)/ktest.iso $(BUILD)/fuzz.iso $(BUILD)/load.iso $(BUILD)/confine.iso $(WASMC) $(FONT_OUT).bin
 	npx tsc -p tsconfig.json
 	npx vitest run
 
 # Benchmarks: figures in build/bench/*.json (see README.md, Benchmarks).
 # Host part: the backend vs V8 on the same Wasm (toolchain/bench/).
-# Guest part: the boot figures under QEMU (tests/bench/boot.ts) and the kernel
-# benchmarks of servers/kbench on build/bench.iso (tests/bench/kernel.ts).
-bench: $(BUILD)/os.iso $(BUILD)/bench.iso $(BUILD)/.deps
+# Guest part: the boot figures under QEMU (tests/bench/boot.ts), the kernel
+# benchmarks of servers/kbench on build/bench.iso (tests/bench/kernel.ts) and
+# the storage benchmark of servers/fsbench on build/fsbench.iso with a disk
+# image made by mkfs.fat (tests/bench/storage.ts).
+bench: $(BUILD)/os.iso $(BUILD)/bench.iso $(BUILD)/fsbench.iso $(BUILD)/.deps
 	@mkdir -p $(BUILD)/bench
 	npm run -s bench
 	$(ESBUILD) tests/bench/boot.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning --outfile=$(BUILD)/bench/boot.mjs
 	$(NODE) $(BUILD)/bench/boot.mjs
 	$(ESBUILD) tests/bench/kernel.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning --outfile=$(BUILD)/bench/kernel.mjs
 	$(NODE) $(BUILD)/bench/kernel.mjs
+	$(ESBUILD) tests/bench/storage.ts --bundle --platform=node --format=esm --target=node20 --log-level=warning --outfile=$(BUILD)/bench/storage.mjs
+	$(NODE) $(BUILD)/bench/storage.mjs
 
 # make usb DEV=/dev/sdX [YES=1]: the ISO onto a USB stick, after the safety
 # checks of tools/usb-write.sh (removable, nothing mounted, not the system

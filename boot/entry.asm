@@ -82,6 +82,7 @@ R_R15 equ 120
 R_RIP equ 128
 R_RFLAGS equ 136
 R_ENTRY equ 160                         ; REG_ENTRY (after fs and gs base)
+R_SYSCALLS equ 168                      ; REG_SYSCALLS: the thread's count of system calls
 
 SYS_CALL       equ 5                    ; kernel/syscalls.ts (the ABI table)
 SYS_REPLY_RECV equ 6
@@ -182,6 +183,7 @@ syscall_entry:
     push rbx
     push rax
     mov [entry_regs], rsp               ; the area of the thread that called
+    inc qword [rsp + R_SYSCALLS]        ; counted for proc_info (a watchdog's sign of life)
     cmp rax, SYS_CALL                   ; the IPC fast path (kernel/fastpath.ts)
     je syscall_fast_call
     cmp rax, SYS_REPLY_RECV

@@ -1,6 +1,7 @@
 // acpi.ts — the ACPI tables the interrupt code needs: where the RSDP is,
 // the RSDT/XSDT, the MADT (local APIC address, I/O APICs, interrupt source
-// overrides, NMI wiring) and where the FADT is (kept for power work).
+// overrides, NMI wiring), where the FADT is (kept for power work) and
+// where the HPET's registers are (the HPET table; hpet.ts).
 //
 // The RSDP comes from the multiboot2 boot information (tags 14/15: GRUB
 // copies it there, on BIOS and UEFI alike; multiboot2.ts notes where), else
@@ -42,6 +43,8 @@ const SIG_RSDT: u32 = 0x5444_5352;            // "RSDT"
 const SIG_XSDT: u32 = 0x5444_5358;            // "XSDT"
 const SIG_MADT: u32 = 0x4349_5041;            // "APIC"
 const SIG_FADT: u32 = 0x5043_4146;            // "FACP"
+const SIG_HPET: u32 = 0x5445_5048;            // "HPET"
+const HPET_TABLE_LEN: u32 = 56;
 const SDT_HEADER: u32 = 36;
 
 // --- what the tables said --------------------------------------------------------
@@ -66,6 +69,10 @@ export let madtLapicNmiCount: i32 = 0;  // type 4 / 0xA: NMI on a LAPIC LINT pin
 export let acpiHasFadt = false;
 export let fadtPhys: u64 = 0;
 export let fadtLength: u32 = 0;
+
+export let acpiHasHpet = false;         // an HPET table with a usable address
+export let hpetTablePhys: u64 = 0;
+export let hpetBlockPhys: u64 = 0;      // the event timer block's registers (1 KiB)
 
 // Records: I/O APICs (id, address, GSI base), overrides (ISA IRQ, GSI,
 // flags), NMI sources (GSI, flags), LAPIC NMIs (processor UID, pin, flags).
@@ -98,6 +105,7 @@ function reset(): void {
   acpiHasMadt = false; madtPhys = 0; madtLapicPhys = 0; madtPcatCompat = false;
   resetMadt();
   acpiHasFadt = false; fadtPhys = 0; fadtLength = 0;
+  acpiHasHpet = false; hpetTablePhys = 0; hpetBlockPhys = 0;
 }
 
 function resetMadt(): void {
@@ -258,8 +266,24 @@ function rootWalk(): void {
         fadtPhys = t;
         fadtLength = flen;
       }
+    } else if (sig == SIG_HPET && !acpiHasHpet) {
+      if (tableCheck(t, SIG_HPET, HPET_TABLE_LEN, "HPET") != 0) hpetParse(t);
     }
   }
+}
+
+// The HPET table (checked, at least HPET_TABLE_LEN bytes): the base
+// address is a generic address structure at offset 40 (address space
+// byte, then the address at 44), which must say system memory (0), be
+// 1 KiB-aligned and lie in the direct map.
+function hpetParse(phys: u64): void {
+  const space = phys_read8(phys + 40);
+  const base = phys_read64(phys + 44);
+  if (space != 0) { problem("HPET", phys, "registers not in memory space"); return; }
+  if (base == 0 || (base & 0x3FF) != 0 || !inDirectMap(base, 0x400)) { problem("HPET", phys, "bad register address"); return; }
+  acpiHasHpet = true;
+  hpetTablePhys = phys;
+  hpetBlockPhys = base;
 }
 
 // Minimum length of MADT entry `type` (0: a type we skip).

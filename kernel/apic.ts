@@ -10,12 +10,16 @@
 // I/O APICs deliver), LINT1 as the MADT says (NMI, usually).
 //
 // Timer: the APIC timer counts down the bus/core crystal clock divided by
-// 16. lapicCalibrate() runs it one-shot over five ~10 ms windows of the
-// PIT (pit.ts: a free-running channel read back, with the APIC timer and
-// the TSC read right next to it at both ends) and keeps the median count
-// per millisecond, and the TSC's rate from the same windows;
-// lapicTimerPeriodic(hz) then reloads it for `hz` interrupts per second
-// on LAPIC_TIMER_VECTOR.
+// 16. lapicCalibrate() runs it one-shot over five ~10 ms windows of a
+// reference clock, read with the APIC timer and the TSC right next to it
+// at both ends, and keeps the median count per millisecond, and the TSC's
+// rate from the same windows. The reference is the HPET when ACPI names a
+// working one (hpet.ts: a stated rate, no programming, no wrap within a
+// window, and present on PCs that gate or lack the 8254), else the PIT
+// (pit.ts: channel 2 free-running, channel 0 when channel 2 does not
+// count), else cpuid leaf 0x15's crystal clock. lapicTimerPeriodic(hz)
+// then reloads the timer for `hz` interrupts per second on
+// LAPIC_TIMER_VECTOR.
 
 import { rdmsr, wrmsr, rdtsc, cpuid, phys_read32, phys_write32 } from "./x86";
 import { cpuHas, cpuMaxLeaf, CPU_APIC, CPU_MSR } from "./cpu";
@@ -23,7 +27,8 @@ import { inDirectMap } from "./memlayout";
 import { mmioUncached } from "./mmio";
 import { lapicNmiFlags, lapicNmiPin, lapicNmiUid, madtLapicNmiCount, madtProcessorUid, INTI_ACTIVE_LOW } from "./acpi";
 import { pitCh2Off, pitElapsed, pitFreeRun, pitRead, pitStop, pitTicksFor, pitTrack, pitTrackStart, pitWaitTicks,
-  pitDead, PIT_WINDOW_TRIES } from "./pit";
+  pitDead, PIT_HZ, PIT_WINDOW_TRIES } from "./pit";
+import { hpetNs, hpetPhys, hpetRead, hpetTicksFor, hpetWaitTicks } from "./hpet";
 
 export const LAPIC_TIMER_VECTOR: u32 = 0xF0;
 export const LAPIC_SPURIOUS_VECTOR: u32 = 0xFF;
@@ -65,7 +70,13 @@ export let lapicWasX2apic = false;             // the firmware left it in x2APIC
 export let lapicTicksPerMs: u32 = 0;           // timer counts per ms at divide 16 (0: not calibrated)
 export let tscPerMs: u64 = 0;                  // TSC ticks per ms, from the same windows
 export let calibrationSpread: u32 = 0;         // max - min of the runs, in timer counts
-export let calibrationMethod: u32 = 0;         // 2 or 0: the PIT channel used (pit.ts); 15: cpuid leaf 0x15
+export let calibrationMethod: u32 = 0;         // CAL_*: the reference clock used
+
+// The reference clocks (calibrationMethod).
+export const CAL_PIT_CH0: u32 = 0;
+export const CAL_PIT_CH2: u32 = 2;
+export const CAL_HPET: u32 = 8;
+export const CAL_CPUID_15: u32 = 15;
 
 export function lapicRead(reg: u64): u32 {
   return phys_read32(lapicPhys + reg);
@@ -127,90 +138,111 @@ export function lapicEoi(): void {
   lapicWrite(REG_EOI, 0);
 }
 
-// One (TSC, PIT count, APIC timer count) sample read back to back, the
-// tightest of three tries: sampleTsc, samplePit, sampleLapic.
+// The reference clock's count now: the HPET's (up) or a PIT channel's (down).
+@inline function refRead(src: u32): u32 {
+  return src == CAL_HPET ? hpetRead() : pitRead(src);
+}
+
+// One (TSC, reference count, APIC timer count) sample read back to back,
+// the tightest of three tries: sampleTsc, sampleRef, sampleLapic.
 let sampleTsc: u64 = 0;
-let samplePit: u32 = 0;
+let sampleRef: u32 = 0;
 let sampleLapic: u32 = 0;
-function sample(ch: u32): void {
+function sample(src: u32): void {
   let best: u64 = U64.MAX_VALUE;
   for (let i = 0; i < 3; i++) {
     const a = rdtsc();
-    const p = pitRead(ch);
+    const p = refRead(src);
     const l = lapicRead(REG_TIMER_CUR);
     const b = rdtsc();
     if (b - a < best) {
       best = b - a;
       sampleTsc = a + (b - a) / 2;
-      samplePit = p;
+      sampleRef = p;
       sampleLapic = l;
     }
   }
 }
 
-// One calibration window on PIT channel `ch` (free-running): APIC timer
-// counts per `pitTicks` PIT ticks, 0 when the PIT did not count or the
-// window was spoilt. Leaves the TSC ticks of the window in `lastTsc`.
+// One calibration window of CALIBRATION_US on reference `src`: APIC timer
+// counts per CALIBRATION_US, 0 when the reference did not count or the
+// window was spoilt. Leaves the window's TSC ticks (per CALIBRATION_US)
+// in `lastTsc`.
+const WINDOW_NS: u64 = <u64>CALIBRATION_US * 1000;
 let lastTsc: u64 = 0;
-function window(ch: u32, pitTicks: u32): u32 {
+function window(src: u32): u32 {
   lapicWrite(REG_TIMER_DIV, TIMER_DIV_16);
   lapicWrite(REG_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);   // one-shot, masked
   lapicWrite(REG_TIMER_INIT, 0xFFFF_FFFF);
-  sample(ch);
-  const t0 = sampleTsc, l0 = sampleLapic;
-  pitTrackStart(samplePit);
-  let ok = pitWaitTicks(ch, pitTicks);
-  sample(ch);
-  ok = ok && pitTrack(samplePit);
+  sample(src);
+  const t0 = sampleTsc, l0 = sampleLapic, r0 = sampleRef;
+  let ok: bool;
+  let ns: u64 = 0;
+  if (src == CAL_HPET) {
+    ok = hpetWaitTicks(r0, hpetTicksFor(CALIBRATION_US));
+    sample(src);
+    ns = hpetNs(<u64>(sampleRef - r0));
+  } else {
+    pitTrackStart(r0);
+    ok = pitWaitTicks(src, pitTicksFor(CALIBRATION_US));
+    sample(src);
+    ok = ok && pitTrack(sampleRef);
+    ns = <u64>pitElapsed * 1_000_000_000 / PIT_HZ;
+  }
   lapicWrite(REG_TIMER_INIT, 0);                // stop
-  if (!ok || pitElapsed == 0 || sampleLapic == 0) return 0;
-  // Scale to exactly pitTicks (the window overshoots by a poll or so).
-  lastTsc = (sampleTsc - t0) * pitTicks / pitElapsed;
-  return <u32>(<u64>(l0 - sampleLapic) * pitTicks / pitElapsed);
+  if (!ok || ns == 0 || sampleLapic == 0) return 0;
+  // Scale to exactly CALIBRATION_US (the window overshoots by a poll or so).
+  lastTsc = (sampleTsc - t0) * WINDOW_NS / ns;
+  return <u32>(<u64>(l0 - sampleLapic) * WINDOW_NS / ns);
 }
 
 // Median of five windows (sorted in place, insertion sort).
 const runs = memory.data(4 * CALIBRATION_RUNS, 4);
 const tscRuns = memory.data(8 * CALIBRATION_RUNS, 8);
 
-// Calibrate against the PIT, channel 2 first, channel 0 if that fails.
-// Returns false when neither gave sane numbers (then lapicTicksPerMs = 0).
+// Calibrate against the HPET (hpetInit() found one), else the PIT,
+// channel 2 first, channel 0 if that fails, else cpuid leaf 0x15. Returns
+// false when none gave sane numbers (then lapicTicksPerMs = 0).
 export function lapicCalibrate(): bool {
   lapicTicksPerMs = 0;
   tscPerMs = 0;
   if (lapicPhys == 0) return false;
-  const pitTicks = pitTicksFor(CALIBRATION_US);
+  if (hpetPhys != 0 && calibrateOn(CAL_HPET)) return true;
   for (let pass = 0; pass < 2; pass++) {
-    const ch: u32 = pass == 0 ? 2 : 0;
+    const ch: u32 = pass == 0 ? CAL_PIT_CH2 : CAL_PIT_CH0;
     pitFreeRun(ch);
-    let good = true;
-    for (let i = 0; i < CALIBRATION_RUNS && good; i++) {
-      // A spoilt window is tried again (a few times: a PIT that does not
-      // count fails every try).
-      let n = window(ch, pitTicks);
-      for (let t = 1; n == 0 && !pitDead && t < PIT_WINDOW_TRIES; t++) n = window(ch, pitTicks);
-      if (n < 100) good = false;               // under 10 kHz: nonsense
-      store<u32>(runs + 4 * i, n);
-      store<u64>(tscRuns + 8 * i, lastTsc);
-    }
-    if (ch == 2) pitCh2Off(); else pitStop();
-    if (!good) continue;
-    sortU32(runs, CALIBRATION_RUNS);
-    sortU64(tscRuns, CALIBRATION_RUNS);
-    const mid = CALIBRATION_RUNS / 2;
-    const counts = load<u32>(runs + 4 * mid);
-    calibrationSpread = load<u32>(runs + 4 * (CALIBRATION_RUNS - 1)) - load<u32>(runs);
-    lapicTicksPerMs = <u32>((<u64>counts * 1000 + CALIBRATION_US / 2) / CALIBRATION_US);
-    tscPerMs = (load<u64>(tscRuns + 8 * mid) * 1000 + CALIBRATION_US / 2) / CALIBRATION_US;
-    calibrationMethod = ch;
-    return lapicTicksPerMs != 0;
+    const ok = calibrateOn(ch);
+    if (ch == CAL_PIT_CH2) pitCh2Off(); else pitStop();
+    if (ok) return true;
   }
   return crystalCalibrate();
 }
 
+// CALIBRATION_RUNS windows on reference `src`; the medians are the answer.
+function calibrateOn(src: u32): bool {
+  for (let i = 0; i < CALIBRATION_RUNS; i++) {
+    // A spoilt window is tried again (a few times: a clock that does not
+    // count fails every try).
+    let n = window(src);
+    for (let t = 1; n == 0 && (src == CAL_HPET || !pitDead) && t < PIT_WINDOW_TRIES; t++) n = window(src);
+    if (n < 100) return false;                 // under 10 kHz: nonsense
+    store<u32>(runs + 4 * i, n);
+    store<u64>(tscRuns + 8 * i, lastTsc);
+  }
+  sortU32(runs, CALIBRATION_RUNS);
+  sortU64(tscRuns, CALIBRATION_RUNS);
+  const mid = CALIBRATION_RUNS / 2;
+  const counts = load<u32>(runs + 4 * mid);
+  calibrationSpread = load<u32>(runs + 4 * (CALIBRATION_RUNS - 1)) - load<u32>(runs);
+  lapicTicksPerMs = <u32>((<u64>counts * 1000 + CALIBRATION_US / 2) / CALIBRATION_US);
+  tscPerMs = (load<u64>(tscRuns + 8 * mid) * 1000 + CALIBRATION_US / 2) / CALIBRATION_US;
+  calibrationMethod = src;
+  return lapicTicksPerMs != 0;
+}
+
 // No PIT (some recent PCs gate it off): Intel's cpuid leaf 0x15 may name
 // the core crystal clock, which is what the APIC timer counts (and the
-// TSC's ratio to it). calibrationMethod 15 says so.
+// TSC's ratio to it). calibrationMethod CAL_CPUID_15 says so.
 const cpuidOut = memory.data(16, 16);
 function crystalCalibrate(): bool {
   if (cpuMaxLeaf < 0x15) return false;
@@ -222,7 +254,7 @@ function crystalCalibrate(): bool {
   lapicTicksPerMs = <u32>(hz / 16 / 1000);
   tscPerMs = denom != 0 && numer != 0 ? hz * numer / denom / 1000 : 0;
   calibrationSpread = 0;
-  calibrationMethod = 15;
+  calibrationMethod = CAL_CPUID_15;
   return true;
 }
 

@@ -8,7 +8,10 @@
 //             edge) and every other GSI g >= 16 (PCI default: active low,
 //             level) are routed, masked, to vector 32 + IRQ number, where the
 //             IRQ number of GSI g >= 16 is g. The timer is the local APIC's,
-//             calibrated against the PIT, on vector 0xF0.
+//             calibrated against the HPET when ACPI has one (hpet.ts), else
+//             the PIT (apic.ts), on vector 0xF0. Neither the 8259s nor the
+//             PIT need to exist in this mode (the 8259 set-up writes go
+//             nowhere on a PC without them).
 //   INT_PIC:  no MADT, no I/O APIC or no local APIC, or `interrupts=pic` on
 //             the command line: the 8259s at 0x20..0x2F (IRQ n on vector
 //             32 + n) and the PIT on IRQ 0 as the timer.
@@ -27,12 +30,13 @@ import { acpiInit, acpiPrint, acpiHasMadt, madtIoapicCount, overrideFor, overrid
   madtNmiCount, nmiGsi, nmiFlags, INTI_ACTIVE_LOW, INTI_LEVEL, INTI_POLARITY_MASK, INTI_TRIGGER_MASK,
   INTI_ACTIVE_HIGH, INTI_EDGE } from "./acpi";
 import { lapicInit, lapicEoi, lapicCalibrate, lapicTimerPeriodic, lapicTimerStop, lapicPhys, lapicId,
-  lapicTicksPerMs, tscPerMs, calibrationMethod, calibrationSpread, lapicWasX2apic,
+  lapicTicksPerMs, tscPerMs, calibrationMethod, calibrationSpread, lapicWasX2apic, CAL_CPUID_15, CAL_HPET,
   LAPIC_TIMER_VECTOR, LAPIC_SPURIOUS_VECTOR } from "./apic";
 import { ioapicSetup, ioapicCount, ioapicFor, ioapicRoute, ioapicSetMasked, ioapicBase, ioapicFirstGsi,
   ioapicInputs, REDIR_ACTIVE_LOW, REDIR_LEVEL, REDIR_MASKED, REDIR_NMI } from "./ioapic";
 import { picInit, picMask, picUnmask, picEoi, picSpurious, PIC_VECTOR_BASE } from "./pic";
 import { pitPeriodic, pitStop } from "./pit";
+import { hpetInit, hpetHz } from "./hpet";
 
 export const INT_NONE: u32 = 0;
 export const INT_APIC: u32 = 1;
@@ -149,6 +153,7 @@ export function interruptsInit(forcePic: bool = false): void {
   memory.fill(claimedGsi, 0, <i32>IRQ_LIMIT / 8 + 1);
   acpiInit();
   acpiPrint();
+  hpetInit();                             // a clock for the calibration, when ACPI names one
   if (cmdlineFind("interrupts") && argValueIs("pic")) forcePic = true;
   picInit();                              // remapped and all masked, in every mode
   // The I/O APICs first: lapicInit() masks LINT0, through which the 8259s
@@ -225,17 +230,23 @@ export function timerStart(hz: u32): bool {
   print("timer: ");
   if (interruptMode == INT_APIC) {
     if (lapicTicksPerMs == 0 && !lapicCalibrate()) {
-      println("local APIC timer calibration failed (no PIT answer, no cpuid crystal clock)");
+      println("local APIC timer calibration failed (no HPET, no PIT answer, no cpuid crystal clock)");
       return false;
     }
     timerMilliHz = lapicTimerPeriodic(hz);
     print("local APIC, ");
     printDec(lapicTicksPerMs);
-    if (calibrationMethod == 15) {
+    if (calibrationMethod == CAL_CPUID_15) {
       print(" counts/ms (divide 16, cpuid 0x15 crystal clock), TSC ");
     } else {
-      print(" counts/ms (divide 16, PIT channel ");
-      printDec(calibrationMethod);
+      if (calibrationMethod == CAL_HPET) {
+        print(" counts/ms (divide 16, HPET ");
+        printDec(hpetHz());
+        print(" Hz");
+      } else {
+        print(" counts/ms (divide 16, PIT channel ");
+        printDec(calibrationMethod);
+      }
       print(", spread ");
       printDec(calibrationSpread);
       print("), TSC ");

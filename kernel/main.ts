@@ -36,6 +36,7 @@ import { processStartAll } from "./process";
 import { execRun, EXEC_TIMER_HZ } from "./exec";
 import { interruptsInit, timerStart } from "./interrupts";
 import { interruptDispatch } from "./intdispatch";
+import { patInit } from "./pat";
 
 export function kmain(mbInfoPhys: u32, entryTsc: u64, layoutPhys: u32): void {
   const bannerTsc = rdtsc();
@@ -57,6 +58,7 @@ export function kmain(mbInfoPhys: u32, entryTsc: u64, layoutPhys: u32): void {
   kernelAddressSpace();                  // our own page tables, then CR3
   protectEnable();                       // SMEP and SMAP when the CPU has them
   protectPrint();
+  patInit();                             // PAT entry 1 write-combining (the framebuffer)
   objectsInit();                         // empty object pools and CNodes
   schedInit();                           // empty run queues
   runTestMode();                         // test=<mode> from the QEMU suite

@@ -1,8 +1,10 @@
 // pit.ts — the 8254 programmable interval timer (PIT), 1.193182 MHz.
 //
 // Two jobs: a known clock to calibrate the local APIC timer and the TSC
-// against (apic.ts), and the periodic timer on ISA IRQ 0 when there is no
-// local APIC (interrupts.ts).
+// against when there is no HPET (apic.ts, hpet.ts), and the periodic timer
+// on ISA IRQ 0 when there is no local APIC (interrupts.ts). Some PCs have
+// no PIT at all: every read then gives 0xFF bytes, a count that never
+// moves, which the bounded waits below report as a dead PIT.
 //
 // Calibration reads a free-running channel back: channel 2 (gated by port
 // 0x61, so nothing else is disturbed), or channel 0 when channel 2 does

@@ -15,7 +15,8 @@
 //       AssemblyScript program: the stub adds USER_MEMORY_BASE; servers use
 //       the window from linear 0xC000_0000, far above their heap, which
 //       memory.grow never reaches before failing cleanly). MAP_WRITE needs
-//       RIGHT_WRITE. Device memory is mapped uncached (PCD | PWT). One
+//       RIGHT_WRITE. Device memory is mapped uncached (PCD | PWT), the
+//       boot loader's framebuffer write-combining (pat.ts). One
 //       mapping per capability (as mapping.ts); deleting the capability
 //       unmaps it.
 //   mem_unmap(mem)                  removes that mapping.
@@ -49,7 +50,7 @@ import { capError, capLookup } from "./ipc";
 import { isInit } from "./initproc";
 import { frameFree, framesAllocContig } from "./frames";
 import { vmMap, vmUnmap, MAP_USER, MAP_WRITE, PTE_ADDR, PTE_LARGE, PTE_PRESENT } from "./paging";
-import { PTE_PCD, PTE_PWT } from "./mmio";
+import { deviceCacheBits } from "./pat";
 import { invlpg, phys_read64, phys_write64, read_cr3 } from "./x86";
 import { PAGE_SIZE } from "./memlayout";
 import { mbRegionCount, memRegion, MEM_USABLE } from "./multiboot2";
@@ -149,7 +150,7 @@ export function sysMemMap(mem: u32, va: u64, rights: u32): i64 {
     }
     if (device) {
       const leaf = leafOf(pml4, va + i * PAGE_SIZE);
-      if (leaf != 0) phys_write64(leaf, phys_read64(leaf) | PTE_PCD | PTE_PWT);
+      if (leaf != 0) phys_write64(leaf, phys_read64(leaf) | deviceCacheBits(phys + i * PAGE_SIZE));
       if ((read_cr3() & PTE_ADDR) == pml4) invlpg(va + i * PAGE_SIZE);
     }
   }

@@ -25,7 +25,7 @@ import { KErr } from "./errors";
 import { println } from "./print";
 import { capCopy, capCreate, capDelete, capMint, capMove, slot, slotId, CNODE_SLOTS, RIGHT_READ, RIGHT_WRITE } from "./cap";
 import { objHeader, objRefValid, OBJ_ENDPOINT, OBJ_IO_PORTS, OBJ_IRQ_HANDLER, OBJ_NOTIFICATION, OBJ_THREAD } from "./objects";
-import { tcb, MAX_THREADS } from "./tcb";
+import { tcb, tcbReg, MAX_THREADS, REG_SYSCALLS } from "./tcb";
 import { execCur, execStop } from "./exec";
 import { capError, capLookup } from "./ipc";
 import { ntfnSignal } from "./notification";
@@ -144,12 +144,13 @@ export function sysProcStart(proc: u32): i64 {
   return err(processStart(<u32>t));
 }
 
-// proc_info(proc) -> state | priority << 8 | thread index << 16.
+// proc_info(proc) -> state | priority << 8 | thread index << 16 | the
+// low 32 bits of its count of system calls (tcb.ts REG_SYSCALLS) << 32.
 export function sysProcInfo(proc: u32): i64 {
   const t = procThread(proc);
   if (t < 0) return err(capError);
   const x = tcb(<u32>t);
-  return <i64>(<u64>x.state | (<u64>x.priority << 8) | (<u64>t << 16));
+  return <i64>(<u64>x.state | (<u64>x.priority << 8) | (<u64>t << 16) | (tcbReg(<u32>t, REG_SYSCALLS) << 32));
 }
 
 // proc_kill(proc): stop the process and free it; the capability goes.

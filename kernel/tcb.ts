@@ -29,7 +29,12 @@ export const REG_R8 = 8; export const REG_R9 = 9; export const REG_R10 = 10; exp
 export const REG_R12 = 12; export const REG_R13 = 13; export const REG_R14 = 14; export const REG_R15 = 15;
 export const REG_RIP = 16; export const REG_RFLAGS = 17; export const REG_FS_BASE = 18; export const REG_GS_BASE = 19;
 export const REG_ENTRY = 20; // how the thread last entered the kernel (ENTRY_*; boot/entry.asm)
-export const REG_COUNT = 21;
+// The count of its system calls, every one (boot/entry.asm adds 1 at each
+// syscall entry, before the fast path or the dispatch), for proc_info: a
+// supervisor's watchdog tells a thread spinning without system calls from
+// a busy one (found by the fault-injection campaign, servers/faultload).
+export const REG_SYSCALLS = 21;
+export const REG_COUNT = 22;
 
 // REG_ENTRY values. ENTRY_SYSCALL: by syscall, so the exit may use sysret
 // (rcx and r11 are not restored); ENTRY_IRET (0, a fresh thread's):

@@ -40,6 +40,10 @@ export class AnsiDecoder {
   private acc: u32 = 0;
   private min: u32 = 0;           // smallest code point for this length (no overlongs)
 
+  // In the ground state with no UTF-8 character begun: a printable ASCII
+  // byte now is simply ACT_PRINT of itself (the terminal's fast path).
+  @inline idle(): bool { return this.state == GROUND && this.need == 0; }
+
   // The n-th parameter, `dflt` when omitted or 0.
   param(n: i32, dflt: u32): u32 {
     const v = n < this.nparams ? unchecked(this.params[n]) : 0;

@@ -1,17 +1,25 @@
 // grid.ts — the terminal's character grid: cols x rows cells (u32, see
-// colors.ts) in linear memory, row after row. The terminal changes it and
-// tells the Screen; the grid is what a redraw or a text dump reads.
+// colors.ts) in linear memory, row after row, kept as a ring: screen row 0
+// is storage row `top`, so scrolling moves `top` and blanks the rows that
+// come in, instead of copying every cell up (a line feed at the bottom
+// costs a row, not a screen). The terminal changes it and tells the
+// Screen; the grid is what a redraw or a text dump reads.
 
 import { CP_MASK } from "./colors";
 
 export class Grid {
   cells: usize;
+  top: i32 = 0;                 // the storage row shown as row 0
 
   constructor(public cols: i32, public rows: i32) {
     this.cells = heap.alloc(<usize>(cols * rows) << 2);
   }
 
-  @inline addr(col: i32, row: i32): usize { return this.cells + (<usize>(row * this.cols + col) << 2); }
+  @inline addr(col: i32, row: i32): usize {
+    let r = row + this.top;
+    if (r >= this.rows) r -= this.rows;
+    return this.cells + (<usize>(r * this.cols + col) << 2);
+  }
   @inline get(col: i32, row: i32): u32 { return load<u32>(this.addr(col, row)); }
   @inline set(col: i32, row: i32, cell: u32): void { store<u32>(this.addr(col, row), cell); }
 
@@ -21,11 +29,11 @@ export class Grid {
     for (let i = 0; i < count; i++) store<u32>(p + (<usize>i << 2), blank);
   }
 
-  // Rows move up by n; the last n rows become `blank`.
+  // Rows move up by n (0 < n): the ring turns; the last n rows become `blank`.
   scrollUp(n: i32, blank: u32): void {
-    const keep = this.rows - n;
-    if (keep > 0) memory.copy(this.cells, this.addr(0, n), <usize>(keep * this.cols) << 2);
-    for (let r = max(keep, 0); r < this.rows; r++) this.fill(0, r, this.cols, blank);
+    if (n >= this.rows) n = this.rows;
+    else this.top = (this.top + n) % this.rows;
+    for (let r = this.rows - n; r < this.rows; r++) this.fill(0, r, this.cols, blank);
   }
 
   // Within a row: cells [from, cols - n) move right by n (insert) when

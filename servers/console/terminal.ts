@@ -17,8 +17,8 @@
 //   cursor), ESC c (reset), CSI ... m (SGR: 0 reset, 1 bold = bright
 //   foreground, 22, 7 reverse, 27, 30-37, 39, 40-47, 49, 90-97, 100-107).
 // Erasing fills with the current background (like the Linux console).
-// Changes go to the grid; damage.ts draws them on the Screen at the end of
-// each write() (one scroll, each changed cell once). The cursor is drawn as
+// Changes go to the grid; damage.ts shows them on the Screen at the end of
+// each write() (each changed cell once, never by moving pixels). The cursor is drawn as
 // the cell under it with colours swapped, between calls of write().
 
 import { ACT_CONTROL, ACT_CSI, ACT_ESC, ACT_PRINT, AnsiDecoder } from "./ansi";
@@ -69,13 +69,18 @@ export class Terminal {
   // Bytes of output (UTF-8 text and escape sequences) at `ptr`.
   write(ptr: usize, len: usize): void {
     this.hideCursor();
-    for (let i: usize = 0; i < len; i++) this.feed(<u32>load<u8>(ptr + i));
+    const d = this.dec;
+    for (let i: usize = 0; i < len; i++) {
+      const b = <u32>load<u8>(ptr + i);
+      if (b - 0x20 < 0x5F && d.idle()) this.print(b);    // printable ASCII: no decoding to do
+      else this.feed(b);
+    }
     this.flush();
   }
 
   // Draw what changed, then the cursor.
   private flush(): void {
-    this.damage.flush(this.grid, this.screen, this.blank());
+    this.damage.flush(this.grid, this.screen);
     this.showCursor();
   }
 
@@ -84,6 +89,7 @@ export class Terminal {
 
   // Draw the whole grid again (after the framebuffer was overwritten).
   redraw(): void {
+    this.screen.forget();
     this.damage.markAll();
     this.cursorShown = false;
     this.flush();
@@ -133,13 +139,13 @@ export class Terminal {
   private showCursor(): void {
     if (!this.cursorVisible || this.cursorShown) return;
     const cell = this.grid.get(this.col, this.row);
-    this.screen.drawCell(this.col, this.row, (cell & 0x1FFFFF) | ((cell >> 4) & 0x0F000000) | ((cell << 4) & 0xF0000000));
+    this.screen.show(this.col, this.row, (cell & 0x1FFFFF) | ((cell >> 4) & 0x0F000000) | ((cell << 4) & 0xF0000000));
     this.cursorShown = true;
   }
 
   private hideCursor(): void {
     if (!this.cursorShown) return;
-    this.screen.drawCell(this.col, this.row, this.grid.get(this.col, this.row));
+    this.screen.show(this.col, this.row, this.grid.get(this.col, this.row));
     this.cursorShown = false;
   }
 
@@ -166,7 +172,7 @@ export class Terminal {
     n = min(n, this.rows);
     const b = this.blank();
     this.grid.scrollUp(n, b);
-    this.damage.scrolled(n);
+    this.damage.scrolled();
   }
 
   private control(c: u32): void {

@@ -6,7 +6,7 @@
 // The hardware cursor (ports 0x3D4/0x3D5) is not used: the terminal draws
 // its cursor as an inverted cell, the same on every backend.
 
-import { copyBytes, Screen } from "./screen";
+import { Screen } from "./screen";
 import { cellBg, cellCp, cellFg, vgaColor } from "./colors";
 
 // Code page 437 above 0x7F, as pairs (Unicode, CP437 byte).
@@ -37,8 +37,7 @@ export function toCp437(cp: u32): u32 {
 export class VgaScreen extends Screen {
   constructor(public addr: usize, cols: i32 = 80, rows: i32 = 25) {
     super();
-    this.cols = cols;
-    this.rows = rows;
+    this.setSize(cols, rows);
   }
 
   @inline private word(cell: u32): u16 {
@@ -48,21 +47,5 @@ export class VgaScreen extends Screen {
   drawCell(col: i32, row: i32, cell: u32): void {
     if (<u32>col >= <u32>this.cols || <u32>row >= <u32>this.rows) return;
     store<u16>(this.addr + (<usize>(row * this.cols + col) << 1), this.word(cell));
-  }
-
-  fillCells(col: i32, row: i32, count: i32, blank: u32): void {
-    if (<u32>row >= <u32>this.rows || col >= this.cols || count <= 0) return;
-    if (col + count > this.cols) count = this.cols - col;
-    const w = this.word(blank);
-    const p = this.addr + (<usize>(row * this.cols + col) << 1);
-    for (let i = 0; i < count; i++) store<u16>(p + (<usize>i << 1), w);
-  }
-
-  scrollUp(n: i32, blank: u32): void {
-    if (n <= 0) return;
-    if (n > this.rows) n = this.rows;
-    const keep = this.rows - n, line = <usize>this.cols << 1;
-    if (keep > 0) copyBytes(this.addr, this.addr + <usize>n * line, <usize>keep * line);
-    for (let r = keep; r < this.rows; r++) this.fillCells(0, r, this.cols, blank);
   }
 }

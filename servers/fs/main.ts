@@ -1,10 +1,13 @@
 // main.ts — servers/fs: the FAT filesystem server. The FAT library
 // (servers/fs/fat/, Node-tested against mtools and fsck) over a block
-// device that is IPC to a block driver (manifest uses=virtioblk): a DMA
-// buffer (dma_alloc, mapped at HW_WINDOW) is handed to the driver once
+// device that is IPC to a block driver: the first of its manifest uses=
+// list (virtioblk, ahci) that found a disk (pickDisk); a DMA buffer
+// (dma_alloc, mapped at HW_WINDOW) is handed to the driver once
 // (L_BLK_ATTACH); reads and writes name sectors and offsets in it, and the
 // device transfers straight into it. Clients call L_FS_* (servers/lib/
-// storage.ts): paths and data as bytes in the message words. Every library
+// storage.ts): paths as bytes in the message words, file data in a buffer
+// each client shares with the server (L_FS_ATTACH; clients.ts), copied
+// once, between the block buffer and it. Every library
 // error is answered with E_FS, the code and a message with the detail
 // ("corrupt filesystem: cycle in a cluster chain (cluster 1234)"); a bad
 // image never crashes the server: nothing on the disk is trusted by the
@@ -13,19 +16,26 @@
 
 import { BlockDevice, Volume, findFatVolume, open, close, read, write, fileSize, mkdir, rmdir, remove, rename, list, stat,
   errorMessage, lastDetail, lastValue, INFO_BYTES, INFO_NAME } from "./fat/fs";
-import { sysCall, sysDmaAlloc, sysMemMap, sysRecv, sysReplyRecv, sysTimerSet, sysWait, WaitOut } from "../lib/sys";
-import { call, lastMsg, msgInfo, setSendCap } from "../lib/msg";
+import { E_INVALID, fail } from "./fat/errors";
+import { copyBytes } from "./fat/copy";
+import { sysCall, sysCapDelete, sysDmaAlloc, sysMemMap, sysRecv, sysReplyRecv } from "../lib/sys";
+import { sleepMs } from "../lib/sleep";
+import { call, capsReceived, lastMsg, msgInfo, setRecvSlot, setSendCap } from "../lib/msg";
 import { print, printDec, println } from "../lib/print";
-import { crashNow } from "../lib/crash";
-import { L_CRASH, L_PING, SLOT_NTFN, SLOT_SELF, SLOT_USES } from "../lib/proto";
+import { crashCheck } from "../lib/crash";
+import { L_PING, SLOT_SELF, SLOT_USES } from "../lib/proto";
 import {
-  BLK_BUF_PAGES, E_BLK_NOBUF, E_FS, FS_DATA_MAX, FS_PATH_MAX, HW_WINDOW, L_BLK_ATTACH, L_BLK_FLUSH, L_BLK_INFO, L_BLK_READ, L_BLK_WRITE,
-  L_FS_CLOSE, L_FS_DF, L_FS_DISK, L_FS_LIST, L_FS_MKDIR, L_FS_OPEN, L_FS_READ, L_FS_REMOVE, L_FS_RENAME, L_FS_RMDIR,
-  L_FS_SIZE, L_FS_STAT, L_FS_SYNC, L_FS_WRITE, hwCopy, setStageWord, stageBytes, stageIn, stageOut, stageWord, wordsFor
+  BLK_BUF_PAGES, E_BLK_NOBUF, E_FS, E_FS_NOBUF, FS_PATH_MAX, HW_WINDOW, L_BLK_ATTACH, L_BLK_FLUSH, L_BLK_INFO, L_BLK_READ, L_BLK_WRITE,
+  L_FS_ATTACH, L_FS_CLOSE, L_FS_DF, L_FS_DISK, L_FS_LIST, L_FS_MKDIR, L_FS_OPEN, L_FS_READ, L_FS_REMOVE, L_FS_RENAME, L_FS_RMDIR,
+  L_FS_SIZE, L_FS_STAT, L_FS_SYNC, L_FS_WRITE, setStageWord, stageBytes, stageIn, stageOut, stageWord, wordsFor
 } from "../lib/storage";
+import * as clients from "./clients";
 
-const BLK: u32 = SLOT_USES;
+import { msgWord } from "../lib/msg";
+let BLK: u32 = SLOT_USES;     // the block driver in use (pickDisk)
+let blkKind: u64 = 0;         // its BLK_KIND_* (L_FS_DISK w4)
 const SLOT_DBUF: u32 = 20;
+const SLOT_RECV: u32 = 24;     // where a client's buffer capability arrives (clients.ts keeps it)
 const DBUF: usize = HW_WINDOW;
 const DBUF_BYTES: u64 = BLK_BUF_PAGES * 4096;
 
@@ -42,15 +52,13 @@ function attach(): bool {
 // retry (for up to ~1 s: init restarts the driver after its backoff).
 // Sector reads and writes are idempotent, so a retry is safe.
 let retries: u64 = 0;
-const waitOut = memory.data(offsetof<WaitOut>(), 8);
 function blk(label: u64, block: u64, n: u32): bool {
   for (let attempt = 0; attempt < 50; attempt++) {
     const r = call(BLK, label, 3, block, n, 0);
     if (r == 0 && lastMsg().label == 0) return true;
     if (r == 0 && lastMsg().label != E_BLK_NOBUF) return false;   // the device said no
     retries++;
-    sysTimerSet(SLOT_NTFN, 20);
-    sysWait(SLOT_NTFN, waitOut);
+    sleepMs(20);
     attach();
   }
   return false;
@@ -66,7 +74,7 @@ class IpcDisk extends BlockDevice {
     while (count > 0) {
       const n = count < this.maxPer ? count : this.maxPer;
       if (!blk(L_BLK_READ, block, n)) return -1;
-      hwCopy(buf, DBUF, <usize>n << 9);
+      copyBytes(buf, DBUF, <usize>n << 9);   // buf: the library's, or a client's shared buffer
       block += n; count -= n; buf += <usize>n << 9;
     }
     return 0;
@@ -74,7 +82,7 @@ class IpcDisk extends BlockDevice {
   write(block: u64, count: u32, buf: usize): i32 {
     while (count > 0) {
       const n = count < this.maxPer ? count : this.maxPer;
-      hwCopy(DBUF, buf, <usize>n << 9);
+      copyBytes(DBUF, buf, <usize>n << 9);
       if (!blk(L_BLK_WRITE, block, n)) return -1;
       block += n; count -= n; buf += <usize>n << 9;
     }
@@ -91,7 +99,6 @@ const sectorBuf = heap.alloc(4096);
 const infoBuf = heap.alloc(INFO_BYTES);
 const pathA = heap.alloc(256);
 const pathB = heap.alloc(256);
-const dataBuf = heap.alloc(512);
 
 function say(code: i32): void {
   print("fs: "); print(errorMessage(code));
@@ -99,9 +106,23 @@ function say(code: i32): void {
   println();
 }
 
+// The block driver: the first server of the manifest's uses= list whose
+// L_BLK_INFO answers (a driver without a device answers E_BLK_NODEV; an
+// empty slot fails at once). Chosen once; its restarts keep the endpoint.
+function pickDisk(): bool {
+  for (let k: u32 = 0; k < 4; k++) {
+    const r = call(SLOT_USES + k, L_BLK_INFO, 0);
+    if (r != 0 || lastMsg().label != 0) continue;
+    BLK = SLOT_USES + k;
+    return true;
+  }
+  return false;
+}
+
 // Attach the DMA buffer, learn the disk, mount. 0 or an error.
 function tryMount(): i32 {
   if (!attached) {
+    if (!pickDisk()) { println("fs: no disk"); return -1; }
     const p = sysDmaAlloc(SLOT_DBUF, BLK_BUF_PAGES);
     if (p < 0) { println("fs: no DMA memory"); return -1; }
     if (sysMemMap(SLOT_DBUF, DBUF, 1) != 0) { println("fs: cannot map the buffer"); return -1; }
@@ -112,6 +133,7 @@ function tryMount(): i32 {
   if (r != 0 || lastMsg().label != 0) { println("fs: no disk"); return -1; }
   disk.sectors = lastMsg().w0;
   disk.maxPer = <u32>lastMsg().w3;
+  blkKind = msgWord(4);
   if (disk.maxPer == 0 || <u64>disk.maxPer * 512 > DBUF_BYTES) disk.maxPer = <u32>(DBUF_BYTES >> 9);
   const part = findFatVolume(disk, sectorBuf);
   if (part == null) {
@@ -133,7 +155,7 @@ function reply(label: u64, n: u32): void {
   sysReplyRecv(SLOT_SELF, msgInfo(label, <u64>n), stageWord(0), stageWord(1), stageWord(2), stageWord(3), changetype<usize>(lastMsg()));
 }
 function ok(n: u32 = 0): void { reply(0, n); }
-function error(code: i32): void {
+function error(code: i32, label: u64 = E_FS): void {
   let msg = errorMessage(code);
   if (lastDetail.length > 0) msg += " (" + lastDetail + (lastValue != 0 ? " " + lastValue.toString() : "") + ")";
   const b = String.UTF8.encode(msg);
@@ -142,7 +164,7 @@ function error(code: i32): void {
   setStageWord(0, <u64><i64>code);
   setStageWord(1, n);
   memory.copy(stageBytes(2), changetype<usize>(b), n);
-  reply(E_FS, wordsFor(2, n));
+  reply(label, wordsFor(2, n));
 }
 // Result r of the library: >= 0 success (w0 = r), else the error.
 function result(r: i64): void {
@@ -150,6 +172,9 @@ function result(r: i64): void {
   setStageWord(0, <u64>r);
   ok(1);
 }
+
+// A handle from a message word (a huge one stays bad instead of wrapping to a small one).
+function handle(w: u64): i32 { return w > 0x7FFF_FFFF ? 0x7FFF_FFFF : <i32>w; }
 
 // The path in the stage (length in word w, bytes from word `from`) into dst; its length or -1.
 function path(lenWord: u32, from: u32, dst: usize): i32 {
@@ -164,17 +189,25 @@ if (mr != 0) println("fs: no volume mounted; ready");
 else println("fs: ready");
 mountErr = mr;
 
+setRecvSlot(SLOT_RECV);
 sysRecv(SLOT_SELF, changetype<usize>(lastMsg()));
 while (true) {
   const m = lastMsg();
   const label = m.label;
+  if (capsReceived() != 0 && label != L_FS_ATTACH) sysCapDelete(SLOT_RECV);   // unasked for: the slot stays free
   if (label == L_PING) { sysRecv(SLOT_SELF, changetype<usize>(lastMsg())); continue; }
-  if (label == L_CRASH) crashNow(m.w0);
+  if (crashCheck(label, m.w0)) { sysRecv(SLOT_SELF, changetype<usize>(lastMsg())); continue; }   // L_CRASH: armed
   stageIn(m);
   if (label == L_FS_DISK) {
     if (mountErr != 0) mountErr = tryMount();
     setStageWord(0, disk.sectors); setStageWord(1, 512); setStageWord(2, mountErr == 0 ? 1 : 0); setStageWord(3, <u64><i64>mountErr);
-    ok(4);
+    setStageWord(4, blkKind);
+    ok(5);
+    continue;
+  }
+  if (label == L_FS_ATTACH) {
+    const r = capsReceived() != 0 ? clients.attach(m.badge, SLOT_RECV) : <i64>fail(E_INVALID, "L_FS_ATTACH without a memory object capability", 0);
+    result(r);
     continue;
   }
   if (mountErr != 0) { error(mountErr < 0 ? mountErr : -25); continue; }
@@ -183,21 +216,17 @@ while (true) {
     if (n < 0) { error(-17); continue; }
     result(open(vol, pathA, <u32>n, <u32>stageWord(0)));
   } else if (label == L_FS_CLOSE) {
-    result(close(vol, <i32>stageWord(0)));
-  } else if (label == L_FS_READ) {
-    let want = <u32>stageWord(2);
-    if (want > FS_DATA_MAX) want = FS_DATA_MAX;
-    const r = read(vol, <i32>stageWord(0), <u32>stageWord(1), stageBytes(1), want);
-    if (r < 0) { error(r); continue; }
-    setStageWord(0, <u64>r);
-    ok(wordsFor(1, <u32>r));
-  } else if (label == L_FS_WRITE) {
-    const n = <u32>stageWord(2);
-    if (n > FS_DATA_MAX || wordsFor(3, n) > <u32>m.length) { error(-23); continue; }
-    memory.copy(dataBuf, stageBytes(3), n);
-    result(write(vol, <i32>stageWord(0), <u32>stageWord(1), dataBuf, n));
+    result(close(vol, handle(stageWord(0))));
+  } else if (label == L_FS_READ || label == L_FS_WRITE) {
+    // w0 = handle, w1 = file offset, w2 = bytes, w3 = offset in the caller's shared buffer
+    const buf = clients.span(m.badge, stageWord(3), stageWord(2));
+    if (buf == 0) { if (clients.err == 0) error(clients.noBuffer(), E_FS_NOBUF); else error(clients.err); continue; }
+    if (stageWord(1) > 0xFFFF_FFFF) { error(fail(E_INVALID, "file offset past 4 GiB", 0)); continue; }
+    const h = handle(stageWord(0));
+    const pos = <u32>stageWord(1), n = <u32>stageWord(2);
+    result(label == L_FS_READ ? read(vol, h, pos, buf, n) : write(vol, h, pos, buf, n));
   } else if (label == L_FS_SIZE) {
-    result(fileSize(vol, <i32>stageWord(0)));
+    result(fileSize(vol, handle(stageWord(0))));
   } else if (label == L_FS_LIST || label == L_FS_STAT) {
     const n = path(1, 2, pathA);
     if (n < 0) { error(-17); continue; }

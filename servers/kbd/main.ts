@@ -5,14 +5,18 @@
 // terminal would send (keymap.ts, US layout), handed to the serial driver
 // as L_INPUT: the shell reads keyboard and serial line as one input.
 //
+// Its notification is bound to its thread: one receive on its endpoint
+// takes IRQ 1 and L_CRASH (servers/lib/crash.ts: at once).
+//
 // At start it makes sure the controller raises IRQ 1 for the keyboard,
 // translates to scan code set 1 and has the keyboard clock on (controller
 // configuration byte bits 0, 6 and 4), and drops whatever was buffered.
 
-import { sysIoportIn, sysIoportOut, sysIrqAck, sysIrqSetNotification, sysWait, WaitOut } from "../lib/sys";
-import { call } from "../lib/msg";
+import { sysBindNotification, sysIoportIn, sysIoportOut, sysIrqAck, sysIrqSetNotification, sysRecv, sysWait, WaitOut } from "../lib/sys";
+import { call, lastMsg } from "../lib/msg";
+import { crashNow } from "../lib/crash";
 import { flush, print, printDec, println } from "../lib/print";
-import { L_INPUT, SLOT_IOPORTS, SLOT_IRQ, SLOT_NTFN, SLOT_USES } from "../lib/proto";
+import { L_CRASH, L_INPUT, SLOT_IOPORTS, SLOT_IRQ, SLOT_NTFN, SLOT_SELF, SLOT_USES } from "../lib/proto";
 import { Keys } from "./keymap";
 
 const DATA: u32 = 0x60, STATUS: u32 = 0x64;
@@ -55,13 +59,18 @@ if (cfg >= 0) {
   }
 }
 const bound = sysIrqSetNotification(SLOT_IRQ, SLOT_NTFN) >= 0;
+const ntfnBound = sysBindNotification(SLOT_NTFN) >= 0;   // IRQs arrive where messages do
 sysIrqAck(SLOT_IRQ);
 print("kbd: ready (PS/2, US layout, config "); printDec(<u64>cfg); println(bound ? ", IRQ 1)" : ", no IRQ: polling)");
 flush();
 
 const keys = new Keys();
 while (true) {
-  if (bound) sysWait(SLOT_NTFN, waitOut);
+  if (bound && ntfnBound) {
+    // IRQ 1, or a message: L_CRASH faults at once (no client waits on the keyboard driver).
+    sysRecv(SLOT_SELF, changetype<usize>(lastMsg()));
+    if (lastMsg().label == L_CRASH) crashNow(lastMsg().w0);
+  } else if (bound) sysWait(SLOT_NTFN, waitOut);
   for (let i = 0; i < 32; i++) {
     const st = status();
     if (st < 0 || (st & ST_OUT_FULL) == 0) break;

@@ -40,16 +40,17 @@
 import {
   sysNull, sysCall, sysSend, sysNbSend, sysRecv, sysReply, sysWait, sysObjCreate, sysProcSpawn, sysProcGive, sysProcStart,
   sysIrqSetNotification, sysIrqAck, sysIoportOut, sysIoportIn, sysCapMint, sysExit, RecvOut, WaitOut,
-  sysReplyRecv, sysDmaAlloc, sysMemMap, sysThreadSetPriority, sysThreadResume, sysSignal,
+  sysReplyRecv, sysDmaAlloc, sysMemMap, sysThreadSetPriority, sysThreadResume,
 } from "../lib/sys";
 import { msgInfo, msgWord, setMsgWord } from "../lib/msg";
 import { print, println, printDec } from "../lib/print";
 import { rdtsc } from "../lib/x86";
-import { median } from "./stats";
+import { median } from "../lib/stats";
+import { BulkSender, BULK_MAX_BYTES, BULK_PAGES, SHM_VA } from "../lib/bulk";
 import { threadCreate } from "../lib/thread";
 import {
   P_EP, P_BACK, P_NTFN, P_PORTS, WARMUP, ITERS, B_SERVER, B_STOP, B_SIGNAL, B_IRQ, B_YIELD,
-  P_SHM, P_NA, B_COPY, B_SHM, B_CHECK, BULK_MAX_WORDS, SHM_VA, bulkWord,
+  P_SHM, P_NA,
 } from "./proto";
 
 const OBJ_ENDPOINT: u32 = 3, OBJ_NOTIFICATION: u32 = 4, OBJ_IRQ_HANDLER: u32 = 7, OBJ_IO_PORTS: u32 = 8;
@@ -208,73 +209,36 @@ report("irq_to_driver");
 
 // Bulk transfer kbench -> peer of 4 KiB, 64 KiB and 1 MiB, one way (figure =
 // guest instructions per transfer; tests/bench/kernel.ts turns them into
-// bytes per guest instruction). The data is in kbench's own buffer src
-// (a new seed per transfer, written before t0); the peer verifies what it
-// got after every size's last transfer (B_CHECK, not timed).
+// bytes per guest instruction), by servers/lib/bulk.ts (the peer is its
+// BulkSink). New data before each transfer (not timed); the peer verifies
+// what it got after every size's last transfer (BULK_CHECK, not timed).
 //   bulk_copy_<bytes>  IPC copies: calls of 64 words (4 in registers, 60 in
 //                      the IPC buffer: 512 bytes), each copied by the peer
 //                      into its own buffer and answered; t1 after the last answer
-//   bulk_shm_<bytes>   shared memory: kbench copies src into the shared
+//   bulk_shm_<bytes>   shared memory: kbench copies the data into the shared
 //                      object (mapped in both), signals "data ready", the
 //                      peer (waiting) signals back; t1 when kbench wakes
-let src = new StaticArray<u64>(0);  // allocated by bulk()
 const bs = new StaticArray<u64>(BULK_ITERS);
-let seed: u64 = 0;
-function fillSrc(words: i32): void {
-  seed++;
-  for (let j = 0; j < words; j++) unchecked(src[j] = bulkWord(j, seed));
-}
-function bulkReport(name: string, bytes: i32): void {
+function bulkReport(name: string, bytes: i32, bad: i64): void {
+  if (bad != 0) must(bad < 0 ? name + ": IPC" : name + ": data at the receiver", -1);
   const med = median(bs, BULK_ITERS);
   const fix = (v: u64): u64 => (v > overhead ? v - overhead : 0);
   print("kbench: "); print(name); print("_"); printDec(<u64>bytes); print(" "); printDec(fix(med));
   print(" (min "); printDec(fix(bs[0])); print(", max "); printDec(fix(bs[BULK_ITERS - 1]));
   print(", N="); printDec(<u64>BULK_ITERS); println(")");
 }
-function bulkCheck(words: i32, mode: u64): void {
-  sysCall(PEP, msgInfo(B_CHECK, 3), seed, <u64>words, mode, 0, OUT);
-  if (m.w0 != 0) must(mode == 0 ? "bulk copy data at the receiver" : "bulk shared-memory data at the receiver", -1);
-}
 function bulk(): void {
-  src = new StaticArray<u64>(BULK_MAX_WORDS);
   // The shared memory object (1 MiB, mapped by kbench and the peer) and the "data ready" notification.
-  must("bulk shared memory", sysDmaAlloc(SHM, <u64>(BULK_MAX_WORDS >> 9)));
+  must("bulk shared memory", sysDmaAlloc(SHM, BULK_PAGES));
   must("map it", sysMemMap(SHM, SHM_VA, 1));
   must("data-ready notification", sysObjCreate(OBJ_NOTIFICATION, NA, 0));
   must("give shared memory", sysProcGive(PEER1, SHM, P_SHM, ALL, 0));
   must("give data-ready notification", sysProcGive(PEER1, NA, P_NA, ALL, 0));
-  for (let size = 4096; size <= BULK_MAX_WORDS * 8; size <<= 4) {
+  const tx = new BulkSender(PEP, NA, NT);
+  for (let size = 4096; size <= BULK_MAX_BYTES; size <<= 4) {
     const words = size >> 3;
-    must("start the copy sink", sysSend(PEP, msgInfo(B_COPY, 1), <u64>words, 0, 0, 0));
-    for (let i = 0; i < BULK_WARMUP + BULK_ITERS; i++) {
-      fillSrc(words);
-      const srcp = changetype<usize>(src);
-      const t0 = rdtsc();
-      for (let o = 0; o < words; o += 64) {
-        const p = srcp + (<usize>o << 3);
-        for (let j: u32 = 4; j < 64; j++) setMsgWord(j, load<u64>(p + (<usize>j << 3)));
-        sysCall(PEP, msgInfo(7, 64), load<u64>(p), load<u64>(p, 8), load<u64>(p, 16), load<u64>(p, 24), OUT);
-      }
-      const t = rdtsc() - t0;
-      if (i >= BULK_WARMUP) bs[i - BULK_WARMUP] = t;
-    }
-    must("stop the copy sink", sysSend(PEP, msgInfo(B_STOP, 0), 0, 0, 0, 0));
-    bulkCheck(words, 0);
-    bulkReport("bulk_copy", size);
-
-    must("start the shared-memory sink", sysSend(PEP, msgInfo(B_SHM, 1), <u64>(BULK_WARMUP + BULK_ITERS), 0, 0, 0));
-    for (let i = 0; i < BULK_WARMUP + BULK_ITERS; i++) {
-      fillSrc(words);
-      const srcp = changetype<usize>(src);
-      const t0 = rdtsc();
-      for (let b: usize = 0; b < <usize>size; b += 8) store<u64>(SHM_VA + b, load<u64>(srcp + b));
-      sysSignal(NA);
-      sysWait(NT, changetype<usize>(wo));
-      const t = rdtsc() - t0;
-      if (i >= BULK_WARMUP) bs[i - BULK_WARMUP] = t;
-    }
-    bulkCheck(words, 1);
-    bulkReport("bulk_shm", size);
+    bulkReport("bulk_copy", size, tx.copy(words, BULK_WARMUP, BULK_ITERS, bs));
+    bulkReport("bulk_shm", size, tx.shm(words, BULK_WARMUP, BULK_ITERS, bs));
   }
 }
 bulk();

@@ -6,27 +6,27 @@
 // notification or trigger the UART's interrupt in a timed loop (rdtsc before
 // each; the times go back to kbench, which takes its own after waking), or
 // yield ping-pong with a second instance (the time of each yield round), or
-// be the receiver of the bulk transfers (IPC copies into its own buffer, or
-// the shared memory object with notifications) and verify the data.
+// be the receiver of the bulk transfers (servers/lib/bulk.ts's BulkSink: IPC
+// copies into its own buffer, or the shared memory object with
+// notifications) and verify the data.
 
-import {
-  sysRecv, sysReplyRecv, sysReply, sysSignal, sysWait, sysMemMap, sysIoportOut, sysYield, sysCall, RecvOut, CallOut, WaitOut,
-} from "../lib/sys";
-import { msgInfo, infoLabel, infoLength, setMsgWord, msgWord } from "../lib/msg";
+import { sysRecv, sysReplyRecv, sysSignal, sysIoportOut, sysYield, sysCall, RecvOut, CallOut } from "../lib/sys";
+import { msgInfo, infoLabel, infoLength, setMsgWord } from "../lib/msg";
 import { rdtsc } from "../lib/x86";
 import { println } from "../lib/print";
+import { BulkSink } from "../lib/bulk";
 import {
   P_EP, P_BACK, P_NTFN, P_PORTS, WARMUP, ITERS, B_SERVER, B_STOP, B_SIGNAL, B_IRQ, B_YIELD, B_RESULT, RESULT_WORDS,
-  P_SHM, P_NA, B_COPY, B_SHM, B_CHECK, BULK_MAX_WORDS, SHM_VA, bulkWord,
+  P_SHM, P_NA,
 } from "../kbench/proto";
 
 const m = changetype<RecvOut>(memory.data(offsetof<RecvOut>(), 8));
 const c = changetype<CallOut>(memory.data(offsetof<CallOut>(), 8));
 const TOTAL = WARMUP + ITERS;
 const t = new StaticArray<u64>(TOTAL);
-const wo = changetype<WaitOut>(memory.data(offsetof<WaitOut>(), 8));
-let dst = new StaticArray<u64>(0);  // where the bulk copies land (allocated by the first B_COPY)
-let shmMapped = false;
+// The receiver of the bulk transfers (lib/bulk.ts): data on P_EP, the
+// shared memory in P_SHM, "ready" on P_NA, "done" to kbench's P_NTFN.
+const sink = new BulkSink(P_EP, P_SHM, P_NA, P_NTFN);
 
 // The TOTAL values of t to kbench, RESULT_WORDS per call on P_BACK.
 function sendResults(): void {
@@ -35,43 +35,6 @@ function sendResults(): void {
     for (let j = 0; j < n; j++) setMsgWord(<u32>(4 + j), t[start + j]);
     sysCall(P_BACK, msgInfo(B_RESULT, <u64>(4 + n)), <u64>start, <u64>n, 0, 0, changetype<usize>(c));
   }
-}
-
-// Bulk through IPC copies: each call's 64 words (4 in registers, 60 in
-// the IPC buffer) go to dst at the next position (wrapping at `words`).
-// (The bulk handlers are functions of their own: the start function's code,
-// and with it the other benchmarks' peer side, stays as it was.)
-function bulkCopy(words: i32): void {
-  if (dst.length < BULK_MAX_WORDS) dst = new StaticArray<u64>(BULK_MAX_WORDS);
-  let pos = 0;
-  let r = sysRecv(P_EP, changetype<usize>(m));
-  while (r == 0 && infoLabel(m.info) != B_STOP) {
-    dst[pos] = m.w0; dst[pos + 1] = m.w1; dst[pos + 2] = m.w2; dst[pos + 3] = m.w3;
-    for (let j: u32 = 4; j < 64; j++) unchecked(dst[pos + <i32>j] = msgWord(j));
-    pos += 64;
-    if (pos >= words) pos = 0;
-    r = sysReplyRecv(P_EP, msgInfo(0, 0), 0, 0, 0, 0, changetype<usize>(m));
-  }
-}
-
-// Bulk through the shared memory object: n times wait for "data ready", hand back.
-function bulkShm(n: i32): void {
-  if (!shmMapped) {
-    if (sysMemMap(P_SHM, SHM_VA, 1) != 0) println("kbenchpeer: FAILED: mem_map");
-    shmMapped = true;
-  }
-  for (let i = 0; i < n; i++) { sysWait(P_NA, changetype<usize>(wo)); sysSignal(P_NTFN); }
-}
-
-// Verify the received data (mode 0: the copy buffer, 1: the shared memory)
-// and answer the number of words that differ.
-function bulkCheck(seed: u64, words: i32, mode: u64): void {
-  let bad: u64 = 0;
-  for (let j = 0; j < words; j++) {
-    const v = mode == 0 ? dst[j] : load<u64>(SHM_VA + (<usize>j << 3));
-    if (v != bulkWord(j, seed)) bad++;
-  }
-  sysReply(msgInfo(0, 1), bad, 0, 0, 0);
 }
 
 while (true) {
@@ -90,12 +53,8 @@ while (true) {
   } else if (label == B_IRQ) {
     for (let i = 0; i < TOTAL; i++) { t[i] = rdtsc(); sysIoportOut(P_PORTS, 0x3F9, 1, 0x02); }
     sendResults();
-  } else if (label == B_COPY) {
-    bulkCopy(<i32>m.w0);
-  } else if (label == B_SHM) {
-    bulkShm(<i32>m.w0);
-  } else if (label == B_CHECK) {
-    bulkCheck(m.w0, <i32>m.w1, m.w2);
+  } else if (sink.handle(m)) {
+    // a bulk command (BULK_COPY, BULK_SHM, BULK_CHECK), served
   } else if (label == B_YIELD) {
     for (let i = 0; i < TOTAL; i++) { const t0 = rdtsc(); sysYield(); t[i] = rdtsc() - t0; }
     sendResults();

@@ -1,7 +1,7 @@
 // storage.ts — what the storage servers and their clients agree on: the
 // PCI server's interface (servers/pci), the block interface every block
-// driver serves (servers/virtioblk), and the hardware window where
-// drivers map DMA and device memory (kernel/sys_dma.ts mem_map).
+// driver serves (servers/virtioblk, servers/ahci; their shared loop:
+// servers/lib/blkserve.ts), and the hardware window where drivers map DMA and device memory (kernel/sys_dma.ts mem_map).
 // Labels sit above init's and serial's (servers/lib/proto.ts).
 
 // --- the PCI server (call on its endpoint) ---
@@ -23,7 +23,8 @@ export const E_PCI_NOCAP: u64 = 2;   // the PCI server lacks the capability to d
 // Bulk data travels in a memory object the client hands over once
 // (L_BLK_ATTACH, a capability of BLK_BUF_PAGES pages); requests name
 // offsets inside it.
-export const L_BLK_INFO: u64 = 80;   // -> w0 = sector count, w1 = sector size, w2 = flags (1 read-only), w3 = max sectors per request
+export const L_BLK_INFO: u64 = 80;   // -> w0 = sector count, w1 = sector size, w2 = flags (1 read-only), w3 = max sectors per request,
+                                     //    w4 = BLK_KIND_*; label E_BLK_NODEV: this driver found no device
 export const L_BLK_ATTACH: u64 = 81; // capability: the shared buffer (a memory object) -> w0 = its size in bytes
 export const L_BLK_READ: u64 = 82;   // w0 = first sector, w1 = sectors, w2 = buffer offset -> w0 = sectors done
 export const L_BLK_WRITE: u64 = 83;  // same
@@ -33,19 +34,31 @@ export const E_BLK_RANGE: u64 = 2;   // sectors outside the device or the buffer
 export const E_BLK_NOBUF: u64 = 3;   // no buffer attached
 export const E_BLK_NODEV: u64 = 4;   // no device
 export const BLK_BUF_PAGES: u64 = 32; // 128 KiB
+export const BLK_KIND_VIRTIO: u64 = 1; // what kind of disk (L_BLK_INFO w4, L_FS_DISK w4)
+export const BLK_KIND_AHCI: u64 = 2;
+export function blkKindName(kind: u64): string {
+  return kind == BLK_KIND_VIRTIO ? "virtio-blk" : kind == BLK_KIND_AHCI ? "AHCI SATA" : "block device";
+}
 
 // --- the hardware window of a server's linear memory (kernel/sys_dma.ts) ---
 export const HW_WINDOW: usize = 0xC000_0000;
 
 // --- the filesystem server (call on its endpoint; servers/fs/main.ts) ---
-// Paths and data travel in the message words as bytes (8 per word, from
-// the word named); at most FS_DATA_MAX data bytes per read/write.
-// Errors: reply label E_FS (w0 = the library's error code, negative) and a
-// message (w1 = its length, bytes from word 2).
+// Paths travel in the message words as bytes (8 per word, from the word
+// named). File data travels in a shared buffer: a memory object of
+// FS_BUF_MIN..FS_BUF_MAX bytes the client hands over once (L_FS_ATTACH;
+// one per client, told apart by the badge it calls with; a new attach
+// replaces it); reads and writes name an offset and a length inside it and
+// the server moves the data between its block buffer and it
+// (servers/fs/clients.ts). A restarted server has no buffers: requests get
+// E_FS_NOBUF, and the client attaches again and retries.
+// Errors: reply label E_FS or E_FS_NOBUF (w0 = the library's error code,
+// negative) and a message (w1 = its length, bytes from word 2).
 export const L_FS_OPEN: u64 = 96;    // w0 = flags (1 create, 2 truncate, 4 exclusive), w1 = path length, path from word 2 -> w0 = handle
 export const L_FS_CLOSE: u64 = 97;   // w0 = handle
-export const L_FS_READ: u64 = 98;    // w0 = handle, w1 = offset, w2 = bytes (<= FS_DATA_MAX) -> w0 = bytes read, data from word 1
-export const L_FS_WRITE: u64 = 99;   // w0 = handle, w1 = offset, w2 = bytes, data from word 3 -> w0 = bytes written
+export const L_FS_READ: u64 = 98;    // w0 = handle, w1 = file offset, w2 = bytes, w3 = buffer offset -> w0 = bytes read
+                                     //    (fewer at the end of the file), into the shared buffer from w3
+export const L_FS_WRITE: u64 = 99;   // w0 = handle, w1 = file offset, w2 = bytes, w3 = buffer offset (the data) -> w0 = bytes written
 export const L_FS_SIZE: u64 = 100;   // w0 = handle -> w0 = size
 export const L_FS_LIST: u64 = 101;   // w0 = cookie (0 first), w1 = path length, path from word 2 -> w0 = next cookie (0: no entry),
                                      //    w1 = attributes, w2 = size, w3 = name length, name from word 4
@@ -56,9 +69,14 @@ export const L_FS_REMOVE: u64 = 105; // same
 export const L_FS_RENAME: u64 = 106; // w0 = from length, w1 = to length, both paths from word 2 (to right after from)
 export const L_FS_DF: u64 = 107;     // -> w0 = cluster bytes, w1 = clusters, w2 = free clusters, w3 = FAT type
 export const L_FS_SYNC: u64 = 108;
-export const L_FS_DISK: u64 = 109;   // -> w0 = sectors, w1 = sector size, w2 = mounted (1) , w3 = mount error (0 or negative)
+export const L_FS_DISK: u64 = 109;   // -> w0 = sectors, w1 = sector size, w2 = mounted (1) , w3 = mount error (0 or negative),
+                                     //    w4 = the disk's BLK_KIND_*
+export const L_FS_ATTACH: u64 = 110; // capability: the shared buffer (a memory object, read-write) -> w0 = its size in bytes
 export const E_FS: u64 = 1;
-export const FS_DATA_MAX: u32 = 480; // 60 words
+export const E_FS_NOBUF: u64 = 2;    // L_FS_READ / L_FS_WRITE without a shared buffer (attach, then retry)
+export const FS_BUF_MIN: u64 = 4096;
+export const FS_BUF_MAX: u64 = 128 * 1024;
+export const FS_BUF_PAGES: u64 = FS_BUF_MAX / 4096; // the buffer clients make
 export const FS_PATH_MAX: u32 = 240; // 30 words (rename: both paths)
 
 // --- message words as bytes (a staging area of 64 words) ---

@@ -400,7 +400,10 @@ export declare function sysProcKill(proc: u32): i64;
 
 // 29 proc_info(proc: cap) -> value >= 0 or -KErr
 //   Returns state (TS_*: 0 stopped, 1 runnable, 2 send, 3 receive, 4 reply, 5
-//   notification) | priority << 8 | thread index << 16.
+//   notification) | priority << 8 | thread index << 16 (16 bits) | the low 32
+//   bits of the count of system calls it made << 32 (all but the IPC fast path's
+//   call and reply_recv: a watchdog tells a thread spinning without system calls
+//   from a busy one).
 //   proc: a process's thread capability
 @external("sys", "proc_info")
 export declare function sysProcInfo(proc: u32): i64;

@@ -6,3 +6,6 @@
 @external("x86", "rdtsc") export declare function rdtsc(): u64;
 // A spin-wait hint.
 @external("x86", "pause") export declare function pause(): void;
+// The defined invalid instruction: a #UD (vector 6), which the kernel
+// delivers as a fault (servers/lib/crash.ts, fault kind "invalid").
+@external("x86", "ud2") export declare function ud2(): void;

@@ -13,8 +13,8 @@
 import { sysCapDelete, sysIoportIn, sysIoportOut, sysMemMap, sysRecv, sysResDerive } from "../lib/sys";
 import { lastMsg, replyRecv, setSendCap } from "../lib/msg";
 import { print, printByte, printDec, printHex, println } from "../lib/print";
-import { crashNow } from "../lib/crash";
-import { L_CRASH, L_PING, SLOT_DEVMEM, SLOT_IOPORTS, SLOT_IRQ, SLOT_SELF } from "../lib/proto";
+import { crashCheck } from "../lib/crash";
+import { L_PING, SLOT_DEVMEM, SLOT_IOPORTS, SLOT_IRQ, SLOT_SELF } from "../lib/proto";
 import {
   E_PCI_NOCAP, E_PCI_NONE, L_PCI_BAR, L_PCI_CAP, L_PCI_ENABLE, L_PCI_FIND, L_PCI_INFO, PCI_CAP_IRQ
 } from "../lib/storage";
@@ -203,6 +203,7 @@ while (true) {
   const m = lastMsg();
   const label = m.label;
   const i = <i32>m.w0;
+  if (crashCheck(label, m.w0)) { sysRecv(SLOT_SELF, changetype<usize>(lastMsg())); continue; }   // L_CRASH: armed
   if (label == L_PCI_INFO) {
     if (m.w0 >= <u64>count) replyRecv(SLOT_SELF, E_PCI_NONE, 0);
     else replyRecv(SLOT_SELF, 0, 3, infoW0(i), infoW1(i), infoW2(i));
@@ -234,8 +235,6 @@ while (true) {
       cfgWrite(bdf[i], 4, cfgRead(bdf[i], 4) | 7);
       replyRecv(SLOT_SELF, 0, 0);
     }
-  } else if (label == L_CRASH) {
-    crashNow(m.w0);
   } else {
     if (label == L_PING) sysRecv(SLOT_SELF, changetype<usize>(lastMsg()));
     else replyRecv(SLOT_SELF, 0xFFFF, 0);

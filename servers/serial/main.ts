@@ -7,7 +7,7 @@
 //   L_READ   answer with 1..24 received bytes; with none buffered the call
 //            is kept (reply_save) and answered when input arrives
 //   L_INPUT  bytes from the keyboard driver (servers/kbd), taken as input
-//   L_CRASH  fault on purpose (servers/lib/crash.ts); L_PING: ignored
+//   L_CRASH  arms a fault for the next request (servers/lib/crash.ts); L_PING: ignored
 // The notification is bound to the driver's thread (bind_notification),
 // so one receive waits for both requests and IRQs: writes are served while
 // a reader waits. An IRQ drains the FIFO into a 256-byte ring and is
@@ -20,8 +20,8 @@ import {
 } from "../lib/sys";
 import { lastMsg, msgInfo, msgWord, replyRecv } from "../lib/msg";
 import { println, flush } from "../lib/print";
-import { crashNow } from "../lib/crash";
-import { L_CRASH, L_INPUT, L_PING, L_READ, L_WRITE, SERIAL_WRITE_MAX, SLOT_IRQ, SLOT_NTFN, SLOT_SELF } from "../lib/proto";
+import { crashCheck } from "../lib/crash";
+import { L_INPUT, L_PING, L_READ, L_WRITE, SERIAL_WRITE_MAX, SLOT_IRQ, SLOT_NTFN, SLOT_SELF } from "../lib/proto";
 import { uartHasData, uartInit, uartRead, uartWrite } from "./uart";
 
 const RING: u32 = 256;
@@ -86,6 +86,7 @@ next();
 while (true) {
   const m = lastMsg();
   const label = m.label;
+  if (crashCheck(label, m.w0)) { next(); continue; }   // L_CRASH arms a fault for the next request
   if (label == LABEL_NOTIFICATION) {
     // An IRQ: take the input; a waiting reader gets it now.
     drain();
@@ -129,8 +130,6 @@ while (true) {
       readerWaiting = false;
     }
     next();
-  } else if (label == L_CRASH) {
-    crashNow(m.w0);
   } else {
     if (label != L_PING) sysReply(msgInfo(1, 0), 0, 0, 0, 0);
     next();

@@ -10,6 +10,7 @@
 import { OutBuf } from "../lib/outbuf";
 import { bytesEq } from "../lib/text";
 import { MAX_WORDS, TOK_OK, TOK_TOO_MANY, Words } from "./tokenize";
+import { CRASH_KINDS, CRASH_NAMES, CRASH_USAGE } from "../lib/crashkinds";   // the word after the server name
 
 export const CMD_ERROR = -2;     // the message is in the OutBuf
 export const CMD_EMPTY = -1;     // a blank line
@@ -27,11 +28,6 @@ export const CMD_REBOOT = 10;
 export const CMD_POWEROFF = 11;
 export const CMD_COUNT = 24;     // 12..23: storage commands (servers/shell/storage.ts)
 
-// crash kinds (the word after the server name)
-export const CRASH_POINTER = 0;  // write through a bad pointer: page fault
-export const CRASH_DIVZERO = 1;  // integer division by zero: Wasm trap
-export const CRASH_LOOP = 2;     // spin forever: only the watchdog notices
-export const CRASH_KINDS = "pointer, divzero or loop";
 
 export class Command {
   constructor(
@@ -48,7 +44,7 @@ export const COMMANDS: Command[] = [
   new Command("echo", "[text ...]", "print the words", 0, MAX_WORDS - 1),
   new Command("ps", "", "processes: state, priority, restarts", 0, 0),
   new Command("kill", "<server>", "stop a server (init restarts it as its policy says)", 1, 1),
-  new Command("crash", "<server> pointer|divzero|loop", "make a server fault: bad pointer, divide by zero, or hang", 2, 2),
+  new Command("crash", "<server> " + CRASH_USAGE, "make a server fault during its next request", 2, 2),
   new Command("restart", "<server>", "stop a server and start a fresh instance now", 1, 1),
   new Command("mem", "", "free and used physical frames", 0, 0),
   new Command("uptime", "", "time since boot", 0, 0),
@@ -149,10 +145,9 @@ export function parse(p: usize, n: i32, r: Parsed, out: OutBuf): i32 {
   }
   if (c == CMD_CRASH) {
     const k = w.ptr(2), kl = w.len(2);
-    if (bytesEq(k, kl, "pointer")) r.crashKind = CRASH_POINTER;
-    else if (bytesEq(k, kl, "divzero")) r.crashKind = CRASH_DIVZERO;
-    else if (bytesEq(k, kl, "loop")) r.crashKind = CRASH_LOOP;
-    else {
+    r.crashKind = -1;
+    for (let i = 0; i < CRASH_NAMES.length; i++) if (bytesEq(k, kl, CRASH_NAMES[i])) r.crashKind = i;
+    if (r.crashKind < 0) {
       out.str("crash: unknown fault kind ");
       quoted(out, k, kl);
       out.str(" (expected ");

@@ -6,22 +6,31 @@
 //
 // The driver's endpoint comes from init's name registry (L_LOOKUP
 // "serial"; the manifest's uses=serial slot until then). When the driver
-// dies, a call it held fails (DEAD_PARTNER): the shell looks the name up
-// again (dark until the new instance runs) and retries, so it keeps
-// working after the driver's restart without restarting itself.
+// dies, a call it held fails (DEAD_PARTNER): the shell retries (the
+// endpoint stays: init keeps it across restarts, so the retry waits for
+// the new instance) and looks the name up again, now or, while the name is
+// dark, once the new instance answered; so it keeps working after the
+// driver's restart without restarting itself. It does the same after its
+// own crash, kill and restart commands. A new generation of the name is
+// logged: "shell: serial driver lost[ (a call failed: error <KErr>)];
+// looked up again: generation <n>".
+// `bench` is bench.ts.
 
-import { sysCapDelete, sysClockMs, sysMemFrames, sysNull, sysYield } from "../lib/sys";
-import { call, infoCaps, lastMsg, setMsgWord, setRecvSlot } from "../lib/msg";
+import { sysCapDelete, sysCapMove, sysClockMs, sysMemFrames } from "../lib/sys";
+import { call, lastMsg, setMsgWord } from "../lib/msg";
+import { lookupName } from "../lib/lookup";
+import { sleepMs } from "../lib/sleep";
 import { OutBuf } from "../lib/outbuf";
 import { rdtsc } from "../lib/x86";
 import { crashNow } from "../lib/crash";
 import { print, printDec, println } from "../lib/print";
 import { bytesEq } from "../lib/text";
 import {
-  E_BUSY, E_DOWN, E_NO_SERVER, E_NOT_ALLOWED, L_CRASH_SERVER, L_KILL, L_NOP, L_POWEROFF, L_PS, L_READ, L_REBOOT, L_RESTART,
-  L_TRACE, L_LOOKUP, L_WRITE, SERIAL_WRITE_MAX, SLOT_INIT, SLOT_USES, nameWords0, nameWords1, unpackName,
+  E_BUSY, E_DOWN, E_NO_SERVER, E_NOT_ALLOWED, L_CRASH_SERVER, L_KILL, L_POWEROFF, L_PS, L_READ, L_REBOOT, L_RESTART,
+  L_TRACE, L_WRITE, SERIAL_WRITE_MAX, SLOT_INIT, SLOT_USES, nameWords0, nameWords1, unpackName,
 } from "../lib/proto";
 import { ED_LINE, LineEditor } from "./lineedit";
+import { bench } from "./bench";
 import { CMD_LS, storageRun } from "./storage";
 import {
   CMD_BENCH, CMD_CRASH, CMD_ECHO, CMD_EMPTY, CMD_ERROR, CMD_HELP, CMD_IPCTRACE, CMD_KILL, CMD_MEM, CMD_POWEROFF, CMD_PS,
@@ -39,24 +48,58 @@ const parsed = new Parsed();
 const nameTmp = memory.data(16, 8);
 
 // The serial driver's endpoint by name (init's registry), into
-// SLOT_SERIAL; false while the name is dark (the driver restarts).
-let serialGen: u64 = 0;
+// SLOT_SERIAL; false while the name is dark (the driver restarts: the
+// endpoint held stays, and a call on it waits for the next instance).
+// Each instance registers the name with the next generation; a new one is
+// logged on the console.
+const SLOT_LOOKUP: u32 = 28;         // a lookup's answer, until it is known to be good
+let serialGen: i64 = 0;
+let serialStale = false;             // look the driver up again once it answers
+let serialError: i64 = 0;            // why the last call to it failed (a KErr), until logged
 function lookupSerial(): bool {
-  const nb = String.UTF8.encode("serial");   // once per lookup: rare (start, after a driver death)
+  const g = lookupName("serial", SLOT_LOOKUP);
+  if (g < 0) return false;
   sysCapDelete(SLOT_SERIAL);
-  setRecvSlot(SLOT_SERIAL);
-  const r = call(SLOT_INIT, L_LOOKUP, 2, nameWords0(changetype<usize>(nb), 6), nameWords1(changetype<usize>(nb), 6));
-  if (r < 0 || lastMsg().label != 0 || infoCaps(lastMsg().info) != 1) return false;
-  serialGen = lastMsg().w0;
+  sysCapMove(SLOT_LOOKUP, SLOT_SERIAL);
   SERIAL = SLOT_SERIAL;
+  if (serialGen != 0 && g != serialGen) {
+    print("shell: serial driver lost");
+    if (serialError != 0) { print(" (a call failed: error "); printDec(<u64>serialError); print(")"); }
+    print("; looked up again: generation "); printDec(<u64>g); println();
+  }
+  serialGen = g;
+  serialError = 0;
   return true;
 }
 
-// After a failed call to the driver (it died: DEAD_PARTNER, or its call
-// was cancelled): look it up again, until its next instance is there.
-function serialLost(): void {
-  sysYield();
-  lookupSerial();
+// The driver may be a new instance: a command crashed, killed or restarted
+// a server. Look it up now if its name is live, else after its next answer.
+function serialReplaced(): void {
+  serialStale = !lookupSerial();
+}
+function serialAnswered(): void {
+  if (serialStale) serialReplaced();
+}
+// A call to the driver failed: it died holding it (DEAD_PARTNER). Its name
+// is dark until init starts the next instance (the restart back-off): wait
+// for it, so that the new generation is known (and logged) before the call
+// is retried and its output appears; after 5 s retry on the endpoint held
+// (a call on it waits for the next instance) and look up after its answer.
+const RELOOKUP_WAIT_MS: u64 = 10, RELOOKUP_TRIES = 500;
+function serialFailed(r: i64): void {
+  serialError = -r;
+  for (let i = 0; i < RELOOKUP_TRIES; i++) {
+    if (lookupSerial()) { serialStale = false; return; }
+    sleepMs(RELOOKUP_WAIT_MS);
+  }
+  serialStale = true;
+}
+// One (empty) write: true when the driver answered (bench.ts).
+function serialAnswers(): bool {
+  const r = call(SERIAL, L_WRITE, 1, 0);
+  if (r < 0) { serialFailed(r); return false; }
+  serialAnswered();
+  return true;
 }
 
 // Send what is in `out` to the serial driver, retrying while it restarts.
@@ -74,7 +117,9 @@ function flushOut(): void {
       if (word == 0) w1 = w; else if (word == 1) w2 = w; else if (word == 2) w3 = w; else setMsgWord(<u32>(word + 1), w);
     }
     const words = 1 + ((n + 7) >> 3);
-    if (call(SERIAL, L_WRITE, <u64>words, <u64>n, w1, w2, w3) < 0) { serialLost(); continue; }
+    const r = call(SERIAL, L_WRITE, <u64>words, <u64>n, w1, w2, w3);
+    if (r < 0) { serialFailed(r); continue; }
+    serialAnswered();
     done += n;
   }
   out.clear();
@@ -84,7 +129,7 @@ function flushOut(): void {
 function readLine(): void {
   while (true) {
     const r = call(SERIAL, L_READ, 0);
-    if (r < 0) { serialLost(); continue; }   // the driver died: look it up again, ask the new one
+    if (r < 0) { serialFailed(r); continue; }   // the driver died: look it up again, ask the new one
     const m = lastMsg();
     const n = <i32>m.w0;
     let line = false;
@@ -93,6 +138,7 @@ function readLine(): void {
       if (line) continue;                 // after Enter: the rest of the paste is dropped
       if (ed.feed(<u32>((w >> (<u64>(i & 7) << 3)) & 0xFF)) == ED_LINE) line = true;
     }
+    serialAnswered();                     // (after m: a lookup is a call of its own)
     flushOut();
     if (line) return;
   }
@@ -146,41 +192,6 @@ function ps(): void {
   }
 }
 
-function bench(): void {
-  const N: u64 = 1000;
-  let t0 = rdtsc();
-  for (let i: u64 = 0; i < N; i++) sysNull();
-  const nullTicks = (rdtsc() - t0) / N;
-  t0 = rdtsc();
-  for (let i: u64 = 0; i < N; i++) call(SLOT_INIT, L_NOP, 0);
-  const callTicks = (rdtsc() - t0) / N;
-  out.str("benchmark                                   TSC ticks (guest instructions under -icount)\n");
-  out.str("null system call round trip                 "); out.dec(nullTicks); out.byte(0x0A);
-  out.str("IPC call + reply round trip (shell -> init) "); out.dec(callTicks); out.byte(0x0A);
-  // A crash of the serial driver until its next instance answers (the
-  // restart backoff of the manifest included).
-  flushOut();
-  const name = "serial";
-  const nb = String.UTF8.encode(name);
-  t0 = rdtsc();
-  let r = call(SLOT_INIT, L_CRASH_SERVER, 3, nameWords0(changetype<usize>(nb), 6), nameWords1(changetype<usize>(nb), 6), 0);
-  const asked = r >= 0 && lastMsg().label == 0;
-  while (call(SERIAL, L_WRITE, 1, 0) < 0) sysYield();
-  const restartTicks = rdtsc() - t0;
-  out.str("serial driver: crash -> next instance answers ");
-  if (asked) { out.dec(restartTicks); out.str(" (its restart backoff included)\n"); }
-  else out.str("not measured (the driver was busy)\n");
-  // An operator's restart (no backoff): kill, a new process from the boot
-  // module, until it answers.
-  t0 = rdtsc();
-  r = call(SLOT_INIT, L_RESTART, 2, nameWords0(changetype<usize>(nb), 6), nameWords1(changetype<usize>(nb), 6));
-  while (call(SERIAL, L_WRITE, 1, 0) < 0) serialLost();
-  const again = rdtsc() - t0;
-  out.str("serial driver: restart -> next instance answers ");
-  out.dec(again); out.str(" (no backoff)\n");
-  out.str("shared memory vs copy: unavailable (no system call maps a memory object into user space yet)\n");
-}
-
 function run(): void {
   const c = parse(ed.buf, ed.len, parsed, out);
   if (c == CMD_EMPTY || c == CMD_ERROR) return;
@@ -229,7 +240,7 @@ function run(): void {
     else if (label != 0) out.str("ipctrace: init could not switch it\n");
     else out.str(parsed.on ? "ipctrace: on (one console line per call, reply and fault)\n" : "ipctrace: off\n");
   } else if (c == CMD_BENCH) {
-    bench();
+    bench(out, flushOut, serialAnswers, serialReplaced);   // bench.ts
   } else if (c >= CMD_LS) {
     storageRun(c, parsed, out, flushOut);   // storage.ts (issue 6)
   } else if (c == CMD_REBOOT || c == CMD_POWEROFF) {
@@ -253,4 +264,7 @@ while (true) {
   flushOut();
   readLine();
   run();
+  // A server crashed, killed or restarted by this command may be the driver.
+  const c = parsed.cmd;
+  if (c == CMD_CRASH || c == CMD_KILL || c == CMD_RESTART) serialStale = true;
 }

@@ -2,18 +2,21 @@
 // mv, rm, mkdir, rmdir, df, sync (the filesystem server, servers/fs), lspci
 // (the PCI server) and disks. The servers' endpoints come from init's name
 // registry ("fs", "pci"), looked up again after a failed call (a restarted
-// server). Requests and their formats: servers/lib/storage.ts. main.ts
-// calls storageRun for the commands commands.ts numbers from CMD_LS on.
+// server). Requests and their formats: servers/lib/storage.ts; file data
+// goes through the buffer the shell shares with the filesystem server
+// (servers/lib/fsclient.ts: cat and cp move up to 128 KiB per request,
+// cp without copying in the shell). main.ts calls storageRun for the
+// commands commands.ts numbers from CMD_LS on.
 
-import { sysCapDelete } from "../lib/sys";
-import { call, infoCaps, lastMsg, msgInfo, setRecvSlot } from "../lib/msg";
+import { lastMsg, msgInfo } from "../lib/msg";
 import { sysCall } from "../lib/sys";
 import { OutBuf } from "../lib/outbuf";
-import { L_LOOKUP, SLOT_INIT, nameWords0, nameWords1 } from "../lib/proto";
 import {
-  E_FS, FS_DATA_MAX, L_FS_CLOSE, L_FS_DF, L_FS_DISK, L_FS_LIST, L_FS_MKDIR, L_FS_OPEN, L_FS_READ, L_FS_REMOVE, L_FS_RENAME,
-  L_FS_RMDIR, L_FS_SYNC, L_FS_WRITE, L_PCI_INFO, setStageWord, stageBytes, stageIn, stageOut, stageWord, wordsFor
+  E_FS, E_FS_NOBUF, L_FS_CLOSE, L_FS_DF, L_FS_DISK, L_FS_LIST, L_FS_MKDIR, L_FS_OPEN, L_FS_READ, L_FS_REMOVE, L_FS_RENAME,
+  L_FS_RMDIR, L_FS_SYNC, L_FS_WRITE, L_PCI_INFO, blkKindName, setStageWord, stageBytes, stageIn, stageOut, stageWord, wordsFor
 } from "../lib/storage";
+import { FS_BUF_BYTES, FS_WINDOW, fsAsk, fsData, fsNoMemory } from "../lib/fsclient";
+import { lookupName } from "../lib/lookup";
 import { Parsed } from "./commands";
 
 export const CMD_LS = 12;
@@ -29,41 +32,34 @@ export const CMD_SYNC = 21;
 export const CMD_LSPCI = 22;
 export const CMD_DISKS = 23;
 
-const SLOT_FS: u32 = 21, SLOT_PCI: u32 = 22;
-let haveFs = false, havePci = false;
+const SLOT_PCI: u32 = 22;   // (fsclient.ts keeps 21 and 30; bench.ts 23..27)
+let havePci = false;
 
-function lookup(name: string, slot: u32): bool {
-  const nb = String.UTF8.encode(name);
-  const n = nb.byteLength;
-  sysCapDelete(slot);
-  setRecvSlot(slot);
-  const r = call(SLOT_INIT, L_LOOKUP, 2, nameWords0(changetype<usize>(nb), n), nameWords1(changetype<usize>(nb), n));
-  return r >= 0 && lastMsg().label == 0 && infoCaps(lastMsg().info) == 1;
-}
-
-// A call with the stage's first n words to the server in `slot`; retried
-// once after a new lookup when it fails (the server restarted). The reply
-// is in the stage (and lastMsg().label).
-function ask(isFs: bool, label: u64, n: u32): bool {
+// A call with the stage's first n words to the PCI server; retried once
+// after a new lookup when it fails (the server restarted). The reply is in
+// the stage (and lastMsg().label).
+function askPci(label: u64, n: u32): bool {
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (isFs && !haveFs) haveFs = lookup("fs", SLOT_FS);
-    if (!isFs && !havePci) havePci = lookup("pci", SLOT_PCI);
-    if (isFs ? !haveFs : !havePci) return false;
+    if (!havePci) havePci = lookupName("pci", SLOT_PCI) > 0;
+    if (!havePci) return false;
     stageOut(n);
-    const r = sysCall(isFs ? SLOT_FS : SLOT_PCI, msgInfo(label, <u64>n), stageWord(0), stageWord(1), stageWord(2), stageWord(3),
-      changetype<usize>(lastMsg()));
+    const r = sysCall(SLOT_PCI, msgInfo(label, <u64>n), stageWord(0), stageWord(1), stageWord(2), stageWord(3), changetype<usize>(lastMsg()));
     if (r >= 0) { stageIn(lastMsg()); return true; }
-    if (isFs) haveFs = false; else havePci = false;
+    havePci = false;
   }
   return false;
 }
 
 // The fs request failed (E_FS with a message, or no server): say so; true if it failed.
 function fsFailed(out: OutBuf, what: string, sent: bool): bool {
-  if (!sent) { out.str(what); out.str(": the filesystem server is not running\n"); return true; }
+  if (!sent) {
+    out.str(what);
+    out.str(fsNoMemory ? ": no memory for the buffer shared with the filesystem server\n" : ": the filesystem server is not running\n");
+    return true;
+  }
   if (lastMsg().label == 0) return false;
   out.str(what); out.str(": ");
-  if (lastMsg().label == E_FS) {
+  if (lastMsg().label == E_FS || lastMsg().label == E_FS_NOBUF) {
     let n = <i32>stageWord(1);
     if (n > 400) n = 400;
     out.bytes(stageBytes(2), n);
@@ -88,17 +84,17 @@ function putRoot(lenWord: u32, from: u32): u32 {
 function pathOp(out: OutBuf, p: Parsed, label: u64, what: string): void {
   setStageWord(0, 0);
   const n = putPath(p, 0, 1, 2);
-  fsFailed(out, what, ask(true, label, n));
+  fsFailed(out, what, fsAsk(label, n));
 }
 
 // open -> handle, or -1 (message written)
 function openFile(out: OutBuf, p: Parsed, i: i32, flags: u64, what: string): i64 {
   setStageWord(0, flags);
   const n = putPath(p, i, 1, 2);
-  if (fsFailed(out, what, ask(true, L_FS_OPEN, n))) return -1;
+  if (fsFailed(out, what, fsAsk(L_FS_OPEN, n))) return -1;
   return <i64>stageWord(0);
 }
-function closeFile(h: i64): void { setStageWord(0, <u64>h); ask(true, L_FS_CLOSE, 1); }
+function closeFile(h: i64): void { setStageWord(0, <u64>h); fsAsk(L_FS_CLOSE, 1); }
 
 function ls(out: OutBuf, p: Parsed): void {
   let cookie: u64 = 0;
@@ -106,7 +102,7 @@ function ls(out: OutBuf, p: Parsed): void {
   while (true) {
     setStageWord(0, cookie);
     const n = p.argc > 0 ? putPath(p, 0, 1, 2) : putRoot(1, 2);
-    if (fsFailed(out, "ls", ask(true, L_FS_LIST, n))) return;
+    if (fsFailed(out, "ls", fsAsk(L_FS_LIST, n))) return;
     cookie = stageWord(0);
     if (cookie == 0) break;
     const attr = stageWord(1);
@@ -124,35 +120,39 @@ function ls(out: OutBuf, p: Parsed): void {
 
 let flush: () => void = () => {};
 
+// Up to 128 KiB per request into the shared buffer, to the console in pieces.
 function cat(out: OutBuf, p: Parsed): void {
   const h = openFile(out, p, 0, 0, "cat");
   if (h < 0) return;
   let off: u64 = 0;
+  let last: u8 = 0x0A;
   while (true) {
-    setStageWord(0, <u64>h); setStageWord(1, off); setStageWord(2, FS_DATA_MAX);
-    if (fsFailed(out, "cat", ask(true, L_FS_READ, 3))) break;
+    if (fsFailed(out, "cat", fsData(L_FS_READ, <u64>h, off, FS_BUF_BYTES, 0))) break;
     const n = <i32>stageWord(0);
     if (n == 0) break;
-    out.bytes(stageBytes(1), n);
+    for (let i = 0; i < n; i += 2048) {
+      out.bytes(FS_WINDOW + <usize>i, min(2048, n - i));   // plain loads: the window is outside linear memory
+      if (out.len > 3000) flush();
+    }
+    last = load<u8>(FS_WINDOW + <usize>(n - 1));
     off += <u64>n;
-    if (out.len > 3000) flush();
   }
   closeFile(h);
-  if (off > 0 && out.len > 0 && load<u8>(out.buf + <usize>(out.len - 1)) != 0x0A) out.byte(0x0A); // the prompt on a line of its own
+  if (out.len > 0) last = load<u8>(out.buf + <usize>(out.len - 1));   // else all of it was flushed: the data's last byte
+  if (off > 0 && last != 0x0A) out.byte(0x0A); // the prompt on a line of its own
 }
 
+// The words, a space between them and a newline at the end, in one request.
 function writeCmd(out: OutBuf, p: Parsed): void {
   const h = openFile(out, p, 0, 3, "write");   // create | truncate
   if (h < 0) return;
-  let off: u32 = 0;
+  let n: usize = 0;
   for (let i = 1; i < p.argc; i++) {
-    const n = p.argLen(i);
-    setStageWord(0, <u64>h); setStageWord(1, off); setStageWord(2, <u64>n + 1);
-    memory.copy(stageBytes(3), p.argPtr(i), <usize>n);
-    store<u8>(stageBytes(3) + <usize>n, i + 1 < p.argc ? 0x20 : 0x0A);
-    if (fsFailed(out, "write", ask(true, L_FS_WRITE, wordsFor(3, <u32>n + 1)))) break;
-    off += <u32>n + 1;
+    const w = p.argPtr(i);
+    for (let k = 0; k < p.argLen(i); k++) store<u8>(FS_WINDOW + n++, load<u8>(w + <usize>k));   // a command line: far below 128 KiB
+    store<u8>(FS_WINDOW + n++, i + 1 < p.argc ? 0x20 : 0x0A);
   }
+  fsFailed(out, "write", fsData(L_FS_WRITE, <u64>h, 0, <u64>n, 0));
   closeFile(h);
 }
 
@@ -161,17 +161,13 @@ function cp(out: OutBuf, p: Parsed): void {
   if (a < 0) return;
   const b = openFile(out, p, 1, 3, "cp");
   if (b < 0) { closeFile(a); return; }
+  // Read into the shared buffer, write from it: the data never passes through the shell.
   let off: u64 = 0;
-  const tmp = memory.data(512, 8);
   while (true) {
-    setStageWord(0, <u64>a); setStageWord(1, off); setStageWord(2, FS_DATA_MAX);
-    if (fsFailed(out, "cp", ask(true, L_FS_READ, 3))) break;
-    const n = <u32>stageWord(0);
+    if (fsFailed(out, "cp", fsData(L_FS_READ, <u64>a, off, FS_BUF_BYTES, 0))) break;
+    const n = stageWord(0);
     if (n == 0) break;
-    memory.copy(tmp, stageBytes(1), n);
-    setStageWord(0, <u64>b); setStageWord(1, off); setStageWord(2, n);
-    memory.copy(stageBytes(3), tmp, n);
-    if (fsFailed(out, "cp", ask(true, L_FS_WRITE, wordsFor(3, n)))) break;
+    if (fsFailed(out, "cp", fsData(L_FS_WRITE, <u64>b, off, n, 0))) break;
     off += n;
   }
   closeFile(a);
@@ -183,11 +179,11 @@ function mv(out: OutBuf, p: Parsed): void {
   setStageWord(0, <u64>a); setStageWord(1, <u64>b);
   memory.copy(stageBytes(2), p.argPtr(0), <usize>a);
   memory.copy(stageBytes(2) + <usize>a, p.argPtr(1), <usize>b);
-  fsFailed(out, "mv", ask(true, L_FS_RENAME, wordsFor(2, <u32>(a + b))));
+  fsFailed(out, "mv", fsAsk(L_FS_RENAME, wordsFor(2, <u32>(a + b))));
 }
 
 function df(out: OutBuf): void {
-  if (fsFailed(out, "df", ask(true, L_FS_DF, 0))) return;
+  if (fsFailed(out, "df", fsAsk(L_FS_DF, 0))) return;
   const cb = stageWord(0), total = stageWord(1), free = stageWord(2), t = stageWord(3);
   out.str("FAT"); out.dec(t); out.str(": "); out.dec(total * cb >> 10); out.str(" KiB, ");
   out.dec((total - free) * cb >> 10); out.str(" KiB used, "); out.dec(free * cb >> 10); out.str(" KiB free (");
@@ -214,7 +210,7 @@ function className(c: u32): string {
 function lspci(out: OutBuf): void {
   for (let i: u64 = 0; i < 256; i++) {
     setStageWord(0, i);
-    if (!ask(false, L_PCI_INFO, 1)) { out.str("lspci: the PCI server is not running\n"); return; }
+    if (!askPci(L_PCI_INFO, 1)) { out.str("lspci: the PCI server is not running\n"); return; }
     if (lastMsg().label != 0) break;
     const w0 = stageWord(0), w1 = stageWord(1);
     const bdf = <u32>(w0 & 0xFFFF);
@@ -229,10 +225,10 @@ function lspci(out: OutBuf): void {
 }
 
 function disks(out: OutBuf): void {
-  if (!ask(true, L_FS_DISK, 0)) { out.str("disks: the filesystem server is not running\n"); return; }
+  if (!fsAsk(L_FS_DISK, 0)) { out.str("disks: the filesystem server is not running\n"); return; }
   const sectors = stageWord(0);
   if (sectors == 0) { out.str("no disks\n"); return; }
-  out.str("disk0: virtio-blk, "); out.dec(sectors); out.str(" sectors of "); out.dec(stageWord(1)); out.str(" bytes (");
+  out.str("disk0: "); out.str(blkKindName(stageWord(4))); out.str(", "); out.dec(sectors); out.str(" sectors of "); out.dec(stageWord(1)); out.str(" bytes (");
   out.dec(sectors >> 11); out.str(" MiB), ");
   if (stageWord(2) == 1) out.str("FAT volume mounted\n");
   else { out.str("not mounted (error "); out.sdec(<i64>stageWord(3)); out.str(")\n"); }
@@ -250,7 +246,7 @@ export function storageRun(c: i32, p: Parsed, out: OutBuf, flushOut: () => void)
   else if (c == CMD_MKDIR) pathOp(out, p, L_FS_MKDIR, "mkdir");
   else if (c == CMD_RMDIR) pathOp(out, p, L_FS_RMDIR, "rmdir");
   else if (c == CMD_DF) df(out);
-  else if (c == CMD_SYNC) { if (!fsFailed(out, "sync", ask(true, L_FS_SYNC, 0))) out.str("synced\n"); }
+  else if (c == CMD_SYNC) { if (!fsFailed(out, "sync", fsAsk(L_FS_SYNC, 0))) out.str("synced\n"); }
   else if (c == CMD_LSPCI) lspci(out);
   else if (c == CMD_DISKS) disks(out);
 }

@@ -5,15 +5,14 @@
 // starts it first, before the manifest's servers (slots: SLOT_INIT,
 // SLOT_NTFN as servers/lib/proto.ts).
 
-import { sysSend, sysTimerSet, sysWait, WaitOut } from "../lib/sys";
+import { sysSend } from "../lib/sys";
 import { msgInfo } from "../lib/msg";
-import { L_TICK, SLOT_INIT, SLOT_NTFN } from "../lib/proto";
+import { sleepMs } from "../lib/sleep";
+import { L_TICK, SLOT_INIT } from "../lib/proto";
 
 const PERIOD_MS: u64 = 50;
-const out = memory.data(offsetof<WaitOut>(), 8);
 
 while (true) {
-  sysTimerSet(SLOT_NTFN, PERIOD_MS);
-  sysWait(SLOT_NTFN, out);
+  sleepMs(PERIOD_MS);
   sysSend(SLOT_INIT, msgInfo(L_TICK, 0), 0, 0, 0, 0);
 }

@@ -4,27 +4,22 @@
 // PCI server (manifest uses=pci) for the device, its I/O ports and its IRQ
 // (capabilities for exactly that device), keeps virtqueue 0 in a DMA memory
 // object (kernel/sys_dma.ts dma_alloc, mapped at HW_WINDOW), and serves the
-// block interface of servers/lib/storage.ts: info, attach (the client's
-// DMA buffer, a memory object: the device reads and writes it directly),
-// read, write, flush. One request at a time: submit three descriptors
-// (header, data, status), notify, wait for the IRQ (a notification; a 10 ms
-// timer on the same notification covers a lost or missing interrupt).
+// block interface of servers/lib/storage.ts through the loop all block
+// drivers share (servers/lib/blkserve.ts: info, attach the client's DMA
+// buffer, read, write, flush). One request at a time: submit three
+// descriptors (header, data, status), notify, wait for the IRQ (a
+// notification; a 50 ms timer on the same notification covers a lost or
+// missing interrupt). No device: it idles, answering E_BLK_NODEV.
 
-import {
-  sysCapDelete, sysCapMove, sysDmaAlloc, sysIoportIn, sysIoportOut, sysIrqAck, sysIrqSetNotification,
-  sysMemMap, sysMemPhys, sysMemSize, sysRecv, sysTimerSet, sysWait, WaitOut
-} from "../lib/sys";
-import { call, capsReceived, lastMsg, replyRecv, setRecvSlot } from "../lib/msg";
+import { sysDmaAlloc, sysIoportIn, sysIoportOut, sysIrqAck, sysIrqSetNotification, sysMemMap } from "../lib/sys";
+import { call, capsReceived, lastMsg, setRecvSlot } from "../lib/msg";
 import { print, printDec, printHex, println } from "../lib/print";
-import { crashNow } from "../lib/crash";
-import { L_CRASH, L_PING, SLOT_NTFN, SLOT_SELF, SLOT_USES } from "../lib/proto";
-import {
-  BLK_BUF_PAGES, E_BLK_IO, E_BLK_NOBUF, E_BLK_NODEV, E_BLK_RANGE, HW_WINDOW, L_BLK_ATTACH, L_BLK_FLUSH,
-  L_BLK_INFO, L_BLK_READ, L_BLK_WRITE, L_PCI_CAP, L_PCI_ENABLE, L_PCI_FIND, PCI_CAP_IRQ
-} from "../lib/storage";
+import { SLOT_NTFN, SLOT_USES } from "../lib/proto";
+import { BLK_KIND_VIRTIO, HW_WINDOW, L_PCI_BAR, L_PCI_CAP, L_PCI_ENABLE, L_PCI_FIND, PCI_CAP_IRQ } from "../lib/storage";
+import { BlockDriver, serveBlock, waitDone, waitIrq } from "../lib/blkserve";
 
 const PCI: u32 = SLOT_USES;
-const SLOT_PORTS: u32 = 20, SLOT_DIRQ: u32 = 21, SLOT_QUEUE: u32 = 22, SLOT_REQ: u32 = 23, SLOT_BUF: u32 = 24, SLOT_RECV: u32 = 25;
+const SLOT_PORTS: u32 = 20, SLOT_DIRQ: u32 = 21, SLOT_QUEUE: u32 = 22, SLOT_REQ: u32 = 23;
 
 // legacy virtio-pci registers (offsets in BAR 0)
 const R_HOST_FEATURES: u32 = 0x00, R_GUEST_FEATURES: u32 = 0x04, R_QUEUE_PFN: u32 = 0x08, R_QUEUE_SIZE: u32 = 0x0C;
@@ -43,9 +38,6 @@ const REQ: usize = HW_WINDOW + 0x10_0000; // request header (0..15) and status b
 let availIdx: u16 = 0, usedSeen: u16 = 0;
 let sectors: u64 = 0, features: u32 = 0;
 let haveIrq = false;
-let bufPhys: u64 = 0, bufSize: u64 = 0;
-const waitOut = memory.data(offsetof<WaitOut>(), 8);
-let ios: u64 = 0, errors: u64 = 0;
 
 @inline function in8(r: u32): u32 { return <u32>sysIoportIn(SLOT_PORTS, io + r, 1); }
 @inline function in16(r: u32): u32 { return <u32>sysIoportIn(SLOT_PORTS, io + r, 2); }
@@ -75,7 +67,7 @@ function probe(): bool {
   r = call(PCI, L_PCI_CAP, 2, index, PCI_CAP_IRQ);
   haveIrq = r == 0 && lastMsg().label == 0 && capsReceived() != 0;
   // The port range: what the capability covers starts at BAR 0's base; ask the PCI server.
-  r = call(PCI, 66 /* L_PCI_BAR */, 2, index, 0);
+  r = call(PCI, L_PCI_BAR, 2, index, 0);
   io = <u32>lastMsg().w0;
   if (haveIrq) {
     haveIrq = sysIrqSetNotification(SLOT_DIRQ, SLOT_NTFN) == 0;
@@ -143,58 +135,28 @@ function request(type: u32, sector: u64, bytes: u32, dataPhys: u64): u32 {
   const used = Q + usedOff;
   let rounds = 0;
   while (load<u16>(used, 2) == usedSeen) {
-    if (++rounds > 1000) { errors++; return 0xFF; }   // ~10 s: the device is gone
-    sysTimerSet(SLOT_NTFN, 50);
-    sysWait(SLOT_NTFN, waitOut);
+    if (++rounds > 1000) return 0xFF;   // ~50 s: the device is gone
+    waitIrq(50);
     if (haveIrq) { in8(R_ISR); sysIrqAck(SLOT_DIRQ); }
   }
   usedSeen++;
   if (haveIrq) in8(R_ISR);
-  sysTimerSet(SLOT_NTFN, 0);
-  ios++;
+  waitDone();
   return load<u8>(REQ, 16);
 }
 
-function serve(): void {
-  setRecvSlot(SLOT_RECV);
-  sysRecv(SLOT_SELF, changetype<usize>(lastMsg()));
-  while (true) {
-    const m = lastMsg();
-    const label = m.label;
-    if (label == L_PING) { sysRecv(SLOT_SELF, changetype<usize>(lastMsg())); continue; }
-    if (label == L_CRASH) crashNow(m.w0);
-    if (label == L_BLK_ATTACH) {
-      if (capsReceived() == 0) { replyRecv(SLOT_SELF, E_BLK_NOBUF, 0); continue; }
-      sysCapDelete(SLOT_BUF);
-      sysCapMove(SLOT_RECV, SLOT_BUF);
-      bufPhys = <u64>sysMemPhys(SLOT_BUF);
-      const sz = sysMemSize(SLOT_BUF);
-      bufSize = sz > 0 ? <u64>sz : 0;
-      replyRecv(SLOT_SELF, 0, 1, bufSize);
-      continue;
-    }
-    if (qsize == 0) { replyRecv(SLOT_SELF, E_BLK_NODEV, 0); continue; }
-    if (label == L_BLK_INFO) {
-      replyRecv(SLOT_SELF, 0, 4, sectors, 512, (features & F_RO) != 0 ? 1 : 0, (BLK_BUF_PAGES * 4096) >> 9);
-    } else if (label == L_BLK_READ || label == L_BLK_WRITE) {
-      const first = m.w0, n = m.w1, off = m.w2;
-      if (bufSize == 0) { replyRecv(SLOT_SELF, E_BLK_NOBUF, 0); continue; }
-      if (n == 0 || n > (bufSize >> 9) || first >= sectors || n > sectors - first || off > bufSize || (n << 9) > bufSize - off) {
-        replyRecv(SLOT_SELF, E_BLK_RANGE, 0);
-        continue;
-      }
-      const st = request(label == L_BLK_READ ? T_IN : T_OUT, first, <u32>(n << 9), bufPhys + off);
-      if (st != 0) { errors++; replyRecv(SLOT_SELF, E_BLK_IO, 1, st); }
-      else replyRecv(SLOT_SELF, 0, 1, n);
-    } else if (label == L_BLK_FLUSH) {
-      const st = (features & F_FLUSH) != 0 ? request(T_FLUSH, 0, 0, 0) : 0;
-      replyRecv(SLOT_SELF, st != 0 ? E_BLK_IO : 0, 0);
-    } else {
-      replyRecv(SLOT_SELF, 0xFFFF, 0);
-    }
+// The virtio-blk disk as the block interface's driver (servers/lib/blkserve.ts).
+class VirtioDisk extends BlockDriver {
+  transfer(write: bool, first: u64, n: u32, phys: u64): u32 {
+    return request(write ? T_OUT : T_IN, first, n << 9, phys);
   }
+  flush(): u32 { return (features & F_FLUSH) != 0 ? request(T_FLUSH, 0, 0, 0) : 0; }
 }
 
-if (!probe()) qsize = 0;
+const disk = new VirtioDisk();
+disk.kind = BLK_KIND_VIRTIO;
+disk.present = probe();
+disk.sectors = sectors;
+disk.readOnly = (features & F_RO) != 0;
 println("virtioblk: ready");
-serve();
+serveBlock(disk);

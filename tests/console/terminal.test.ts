@@ -244,6 +244,46 @@ describe("framebuffer geometry", () => {
   });
 });
 
+describe("video memory is written, never read", () => {
+  // Video memory is uncached or write-combining on a PC: reading it back
+  // (as a pixel copy to scroll would) is a slow bus round trip per load.
+  // A mark put into the pixels behind the library's back shows whether it
+  // ever copies pixels: a scroll that moved pixels would carry it along.
+  it("scrolls by drawing the moved cells from the grid, not by copying pixels", async () => {
+    const c = await small();
+    c.write("a\nb\nc\nd\ne\nf");
+    expect(screenText(c)).toEqual(["a", "b", "c", "d", "e", "f"]);
+    const mark = (col: number, row: number) => c.fb + (row * 16 + 8) * c.pitch + col * 8 * 4;
+    c.mem.set([0x12, 0x34, 0x56, 0x78], mark(0, 3));        // inside "d"'s cell
+    c.write("\ng");
+    expect(screenText(c)).toEqual(["b", "c", "d", "e", "f", "g"]);
+    // Row 2 now shows "d", drawn from the grid: the mark did not come along.
+    expect(c.pixel(0, 2 * 16 + 8)).toBe(RGB.black);
+  });
+
+  it("draws only cells whose content changed; redraw() draws everything again", async () => {
+    const c = await small();
+    c.write("x\ny");
+    const blank = c.fb + (4 * 16 + 8) * c.pitch + 10 * 8 * 4;  // cell (10, 4): blank, stays blank
+    c.mem.set([1, 2, 3, 4], blank);
+    c.write("\n\n\n\n\n\nz");                                  // scrolls
+    expect(c.lines()).toEqual(["", "", "", "", "", "z"]);
+    expect(c.pixel(10 * 8, 4 * 16 + 8)).toBe(0x04030201);     // not drawn: it showed a blank before and after
+    c.ex.redraw();
+    expect(c.pixel(10 * 8, 4 * 16 + 8)).toBe(RGB.black);
+  });
+
+  it("VGA text: scrolling writes the moved cells from the grid too", async () => {
+    const c = await Console.load(binary);
+    c.vga(10, 3);
+    c.write("a\nb\nc");
+    c.mem[c.fb + (2 * 10 + 0) * 2] = 0x3f;                    // "c" becomes "?" behind its back
+    c.write("\nd");
+    expect(c.vgaWord(0, 1) & 0xff).toBe(0x63);                // "c" from the grid, not the "?" moved up
+    expect(c.vgaWord(0, 2) & 0xff).toBe(0x64);
+  });
+});
+
 describe("text dump", () => {
   it("is one UTF-8 line per row, trailing spaces dropped, every row present", async () => {
     const c = await small();

@@ -130,7 +130,7 @@ describe("APIC mode (QEMU's MADT)", () => {
   it("gives up, without hanging, when the PIT is dead", async () => {
     const { k, ex } = await init({ setup: (m) => { m.pitCh2Works = false; m.pitCh0Works = false; m.portNs = 1; } });
     const line = k.printed(() => expect(ex.timerStart(100)).toBe(0)).trimEnd();
-    expect(line).toBe("timer: local APIC timer calibration failed (no PIT answer, no cpuid crystal clock)");
+    expect(line).toBe("timer: local APIC timer calibration failed (no HPET, no PIT answer, no cpuid crystal clock)");
     expect(ex.lapicTicksPerMs()).toBe(0);
   });
 

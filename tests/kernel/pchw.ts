@@ -1,6 +1,7 @@
 // pchw.ts — the simulated machine of machine.ts plus the PC's interrupt
 // hardware, for the tests of kernel/interrupts.ts and friends: a virtual
-// clock that every simulated instruction advances, an 8254 PIT (channels 0
+// clock that every simulated instruction advances, an HPET (when the ACPI
+// tables of a test name it), an 8254 PIT (channels 0
 // and 2, modes 0 and 2, latched read-back; channel 2's gate and output in
 // port 0x61), two 8259s
 // (their programming is logged), a local APIC (xAPIC registers at
@@ -14,6 +15,7 @@ import { Machine } from "./machine";
 export const LAPIC_BASE = 0xfee00000n;
 export const IOAPIC_BASE = 0xfec00000n;
 export const IOAPIC2_BASE = 0xfec01000n;
+export const HPET_BASE = 0xfed00000n;
 export const PIT_HZ = 1193182;
 const DIRECT_MAP_PML4 = 0x1000n, DIRECT_MAP_PDPT = 0x2000n, DIRECT_MAP_PD = 0x3000n;
 
@@ -43,6 +45,14 @@ export class PcMachine extends Machine {
   ioapic2Sel = 0;
   redir2: bigint[] = [];
   picIsr = [0, 0];
+  // An HPET at HPET_BASE (when a test's ACPI tables name it): 100 MHz, its
+  // main counter running while config bit 0 is set (and hpetCounts).
+  hpetPeriodFs = 10_000_000;
+  hpetCounts = true;
+  hpetConfig = 0;
+  hpetWrites: Array<[number, number]> = [];
+  private hpetFrozen = 0;     // the count when it last stopped
+  private hpetSince = 0;      // ns when it last started
 
   // PIT state: channels 0 and 2, each counting down from `reload` since
   // `start` (channel 2 only while its gate, port 0x61 bit 0, is on).
@@ -156,6 +166,28 @@ export class PcMachine extends Machine {
     return undefined;
   }
 
+  hpetCount(): number {
+    if (!(this.hpetConfig & 1) || !this.hpetCounts) return this.hpetFrozen;
+    return this.hpetFrozen + Math.floor(((this.ns - this.hpetSince) * 1e6) / this.hpetPeriodFs);
+  }
+
+  private hpetRead(off: number): number {
+    if (off === 0x0) return 0x8086a201;            // vendor, 64-bit counter, 3 timers, revision 1
+    if (off === 0x4) return this.hpetPeriodFs;
+    if (off === 0x10) return this.hpetConfig;
+    if (off === 0xf0) return this.hpetCount() % 2 ** 32;
+    if (off === 0xf4) return Math.floor(this.hpetCount() / 2 ** 32);
+    return 0;
+  }
+
+  private hpetWrite(off: number, v: number): void {
+    this.hpetWrites.push([off, v]);
+    if (off !== 0x10) return;
+    this.hpetFrozen = this.hpetCount();
+    this.hpetSince = this.ns;
+    this.hpetConfig = v & 3;
+  }
+
   private lapicRead(off: number): number {
     if (off === 0x20) return this.lapicId << 24;
     if (off === 0x30) return 0x50014;
@@ -202,6 +234,7 @@ export class PcMachine extends Machine {
     const inLapic = (p: bigint) => (this.apicBaseMsr & 0x800n) !== 0n && p >= lapicBase() && p < lapicBase() + 0x1000n;
     const inIoapic = (p: bigint) => p >= IOAPIC_BASE && p < IOAPIC_BASE + 0x20n;
     const inIoapic2 = (p: bigint) => p >= IOAPIC2_BASE && p < IOAPIC2_BASE + 0x20n;
+    const inHpet = (p: bigint) => p >= HPET_BASE && p < HPET_BASE + 0x400n;
     return {
       ...base,
       outb: (port: number, v: number) => {
@@ -231,6 +264,7 @@ export class PcMachine extends Machine {
         if (inLapic(a)) return this.lapicRead(Number(a - lapicBase())) | 0;
         if (inIoapic(a)) return this.ioapicRead(Number(a - IOAPIC_BASE)) | 0;
         if (inIoapic2(a)) return this.ioapicRead(Number(a - IOAPIC2_BASE), true) | 0;
+        if (inHpet(a)) return this.hpetRead(Number(a - HPET_BASE)) | 0;
         return base.phys_read32(p);
       },
       phys_write32: (p: bigint, v: number) => {
@@ -239,6 +273,7 @@ export class PcMachine extends Machine {
         if (inLapic(a)) return this.lapicWrite(Number(a - lapicBase()), v >>> 0);
         if (inIoapic(a)) return this.ioapicWrite(Number(a - IOAPIC_BASE), v >>> 0);
         if (inIoapic2(a)) return this.ioapicWrite(Number(a - IOAPIC2_BASE), v >>> 0, true);
+        if (inHpet(a)) return this.hpetWrite(Number(a - HPET_BASE), v >>> 0);
         return base.phys_write32(p, v);
       },
       phys_read8: (p: bigint) => { this.ns += this.memNs; return base.phys_read8(p); },

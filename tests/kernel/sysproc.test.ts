@@ -66,7 +66,13 @@ describe("sys_process: objects, processes, ports, timers", () => {
     const info0 = s.sysProcInfo(10);
     expect(Number(info0 & 0xffn)).toBe(TS.INACTIVE);
     expect(Number((info0 >> 8n) & 0xffn)).toBe(120);
-    expect(Number(info0 >> 16n)).toBe(srv.t);
+    expect(Number((info0 >> 16n) & 0xffffn)).toBe(srv.t);
+    expect(info0 >> 32n).toBe(0n);                                  // no system calls yet
+    // The count of system calls boot/entry.asm keeps in the register area
+    // (REG_SYSCALLS): its low 32 bits in the high half (init's watchdog).
+    w.ex.tcbSetReg(srv.t, 21, 0x1_0000_0007n);
+    expect(s.sysProcInfo(10) >> 32n).toBe(7n);
+    w.ex.tcbSetReg(srv.t, 21, 0n);
     expect(s.sysProcGive(10, 20, 3, 31, 0n)).toBe(err(w, "INVALID_SLOT"));   // the kernel's slots
     expect(s.sysProcGive(10, 20, 128, 31, 0n)).toBe(err(w, "INVALID_SLOT"));
     expect(s.sysProcGive(10, 20, 6, 31, 7n)).toBe(0n);

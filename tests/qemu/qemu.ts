@@ -227,14 +227,20 @@ export class Qemu {
 
   /**
    * Type a command line into a shell and wait for its next `prompt`; returns
-   * the output between the command's echo and that prompt.
+   * the output between the command's echo and that prompt. The echo is the
+   * first line ending with the command, so that a line another process logs
+   * just before it (a server's restart, say) is not taken for it; when no
+   * line does (editing keys, or log lines between the echoed characters),
+   * the first line.
    */
   async command(cmd: string, prompt: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
     const mark = this.log.length;
     this.send(`${cmd}\r`);
     const text = await this.waitForAfter(mark, new RegExp(`[\\s\\S]*\\n${escapeRegExp(prompt)}`), timeoutMs);
-    const start = text.indexOf('\n') + 1;
-    return text.slice(start, text.lastIndexOf(`\n${prompt}`) + 1);
+    const end = text.lastIndexOf(`\n${prompt}`) + 1;
+    const echo = text.indexOf(`${cmd}\n`);
+    const start = cmd !== '' && echo >= 0 && echo < end ? echo + cmd.length + 1 : text.indexOf('\n') + 1;
+    return text.slice(start, end);
   }
 
   /** Wait for QEMU to exit by itself; returns its exit status. */

@@ -1,8 +1,11 @@
 // timer.test.ts - the interrupt hardware on QEMU's machines. build/test-timer.iso
 // boots with "test=timer" (kernel/timertest.ts): ACPI/MADT, the I/O APIC
-// routing read back, the local APIC timer calibrated against the PIT and
-// run at 100 Hz with interrupts on in the kernel (50 ticks), then the PIT
-// on ISA IRQ 0 through the I/O APIC (GSI 2 by QEMU's override).
+// routing read back, the local APIC timer calibrated against the HPET (or,
+// with QEMU's hpet=off, the PIT) and run at 100 Hz with interrupts on in
+// the kernel (50 ticks), then the PIT on ISA IRQ 0 through the I/O APIC
+// (GSI 2 by QEMU's override). Machines without the 8254 PIT and the 8259s
+// (pit=off, pic=off, as many recent PCs) calibrate on the HPET and still
+// preempt (build/preempt.iso's spinners take turns).
 // build/test-pictimer.iso does the 8259 + PIT fallback. With -icount the
 // guest's clocks are exact, so the figures are checked tightly: QEMU's
 // APIC timer runs at 1 GHz / 16 = 62500 counts per ms, and the TSC then
@@ -12,6 +15,10 @@
 
 import { describe, test } from 'vitest';
 import { type BootResult, DEFAULT_TIMEOUT_MS, bootUntil, buildPath, check, expectInLog } from './qemu';
+
+// What calibrated the APIC timer, and which clocks the test measured the TSC on.
+type Clocks = { hpet: boolean; pit: boolean };
+const BOTH: Clocks = { hpet: true, pit: true };
 
 const UNTIL = /test=(?:pic)?timer: (?:passed|FAILED.*)$|^PANIC/m;
 const TIMEOUT = DEFAULT_TIMEOUT_MS + 60_000;
@@ -25,38 +32,84 @@ function within(run: BootResult, value: number, expected: number, tolerance: num
 }
 
 // The lines every passing run has; returns the figures.
-function common(run: BootResult, mode: 'timer' | 'pictimer') {
+function common(run: BootResult, mode: 'timer' | 'pictimer', clocks: Clocks = BOTH) {
   check(run, !/FAILED|^PANIC|^EXCEPTION/m.test(run.log), 'the timer test reported a failure');
   expectInLog(run, new RegExp(`^test=${mode}: passed$`, 'm'), 'the pass line');
   expectInLog(run, /^acpi: RSDP rev \d+ at 0x[0-9a-f]{8} \(tag 1[45]\), [RX]SDT at 0x[0-9a-f]{8} \(\d+ tables\), MADT: 1 CPU, 1 I\/O APIC, 5 overrides, 1 NMI, LAPIC 0xfee00000; FADT at 0x[0-9a-f]{8}$/m, 'the acpi summary');
   const ticks = expectInLog(run, new RegExp(`^test=${mode}: (\\d+) ticks on vector (\\d+) in (\\d+) ms by the TSC \\(expected 500 ms\\), uptime (\\d+) ms$`, 'm'), 'the tick count');
-  const tsc = expectInLog(run, new RegExp(`^test=${mode}: TSC (\\d+) ticks/ms by PIT channel 2$`, 'm'), 'the TSC rate');
+  const byPit = run.log.match(new RegExp(`^test=${mode}: TSC (\\d+) ticks/ms by PIT channel 2$`, 'm'));
+  const byHpet = run.log.match(new RegExp(`^test=${mode}: TSC (\\d+) ticks/ms by the HPET$`, 'm'));
+  check(run, !!byPit === clocks.pit, clocks.pit ? 'no TSC rate by PIT channel 2' : 'a TSC rate by a PIT that should not exist');
+  check(run, !!byHpet === clocks.hpet, clocks.hpet ? 'no TSC rate by the HPET' : 'a TSC rate by an HPET that should not exist');
+  const hpetLine = /^hpet: at 0xfed00000, 100000000 Hz \(10000000 fs\), 64-bit, 3 timers$/m;
+  check(run, hpetLine.test(run.log) === clocks.hpet, clocks.hpet ? 'no (or a different) hpet: line' : 'an hpet: line with hpet=off');
+  if (byPit && byHpet) within(run, Number(byPit[1]), Number(byHpet[1]), 0.01, 'TSC rate by the PIT vs. by the HPET');
+  const tsc = byHpet ?? byPit!;
   return { ticks: Number(ticks[1]), vector: Number(ticks[2]), ms: Number(ticks[3]), uptime: Number(ticks[4]), tscPerMs: Number(tsc[1]) };
 }
 
-function apicMode(run: BootResult, exact: boolean) {
-  const f = common(run, 'timer');
+// The "timer:" line of the calibration: the APIC timer's counts per ms and the TSC's ticks per ms.
+function calibration(run: BootResult, clocks: Clocks) {
+  const by = clocks.hpet ? 'HPET 100000000 Hz' : 'PIT channel 2';
+  const cal = expectInLog(run, new RegExp(`^timer: local APIC, (\\d+) counts/ms \\(divide 16, ${by}, spread (\\d+)\\), TSC (\\d+) ticks/ms; 100\\.000 Hz on vector 0xf0$`, 'm'), `the calibration on the ${clocks.hpet ? 'HPET' : 'PIT'}`);
+  return { counts: Number(cal[1]), tscPerMs: Number(cal[3]) };
+}
+
+function apicMode(run: BootResult, exact: boolean, clocks: Clocks = BOTH) {
+  const f = common(run, 'timer', clocks);
   expectInLog(run, /^interrupts: local APIC id 0 at 0xfee00000, I\/O APIC at 0xfec00000 GSI 0-23, 8259 masked; IRQ n on vector 32 \+ n$/m, 'APIC mode');
-  const cal = expectInLog(run, /^timer: local APIC, (\d+) counts\/ms \(divide 16, PIT channel 2, spread (\d+)\), TSC (\d+) ticks\/ms; 100\.000 Hz on vector 0xf0$/m, 'the calibration');
-  const irq0 = expectInLog(run, /^test=timer: (\d+) IRQ 0 interrupts \(GSI 2\) in (\d+) ms$/m, 'IRQ 0 through the I/O APIC');
+  const cal = calibration(run, clocks);
   check(run, f.vector === 0xf0 && f.ticks === 50 && f.uptime === 500, 'ticks on vector 0xf0, 50 of them, 500 ms of uptime');
   // The calibration is robust to a loaded host (the clocks are read in
-  // pairs), so it is checked closely even without -icount.
-  within(run, Number(cal[1]), 62500, 0.01, 'APIC timer counts per ms');
-  within(run, Number(cal[3]), f.tscPerMs, 0.01, 'TSC rate, calibration vs. the test\'s own measurement');
-  check(run, Number(irq0[1]) === 10, '10 IRQ 0 interrupts');
+  // pairs), so it is checked closely even without -icount; on the HPET,
+  // whose counter QEMU derives from the same clock as the APIC timer's,
+  // to 0.1%, and exactly under -icount.
+  if (exact && clocks.hpet) check(run, cal.counts === 62500, `APIC timer counts per ms on the HPET under -icount: ${cal.counts}, expected exactly 62500`);
+  within(run, cal.counts, 62500, clocks.hpet ? 0.001 : 0.01, 'APIC timer counts per ms');
+  within(run, cal.tscPerMs, f.tscPerMs, 0.01, 'TSC rate, calibration vs. the test\'s own measurement');
+  if (clocks.pit) {
+    const irq0 = expectInLog(run, /^test=timer: (\d+) IRQ 0 interrupts \(GSI 2\) in (\d+) ms$/m, 'IRQ 0 through the I/O APIC');
+    check(run, Number(irq0[1]) === 10, '10 IRQ 0 interrupts');
+    if (exact) within(run, Number(irq0[2]), 100, 0.1, 'time for 10 PIT interrupts at 100 Hz');
+  } else {
+    expectInLog(run, /^test=timer: no PIT, IRQ 0 not tested$/m, 'the IRQ 0 test skipped without a PIT');
+  }
   if (exact) {
     within(run, f.tscPerMs, 1_000_000, 0.01, 'TSC ticks per ms under -icount');
     within(run, f.ms, 500, 0.05, 'time for 50 ticks at 100 Hz');
-    within(run, Number(irq0[2]), 100, 0.1, 'time for 10 PIT interrupts at 100 Hz');
   }
   return f;
 }
 
 describe('interrupt hardware (test=timer, test=pictimer)', () => {
-  test('q35, -cpu max, BIOS, -icount: local APIC timer and IRQ 0 through the I/O APIC at the calibrated rate', { timeout: ICOUNT_TIMEOUT }, async () => {
+  test('q35, -cpu max, BIOS, -icount: local APIC timer calibrated on the HPET (exactly 62500 counts/ms), IRQ 0 through the I/O APIC', { timeout: ICOUNT_TIMEOUT }, async () => {
     const run = await bootUntil({ iso: buildPath('test-timer.iso'), icount: true, until: UNTIL, timeoutMs: ICOUNT_TIMEOUT - 10_000 });
     apicMode(run, true);
+  });
+
+  test('q35, hpet=off: calibrated on PIT channel 2', { timeout: TIMEOUT }, async () => {
+    const run = await bootUntil({ iso: buildPath('test-timer.iso'), until: UNTIL, timeoutMs: TIMEOUT - 10_000, extraArgs: ['-machine', 'hpet=off'] });
+    const f = apicMode(run, false, { hpet: false, pit: true });
+    check(run, f.ms >= 400, `50 ticks in ${f.ms} ms: faster than 100 Hz`);
+  });
+
+  test('q35 without the 8254 PIT and the 8259s (pit=off, pic=off): calibrated on the HPET', { timeout: TIMEOUT }, async () => {
+    const run = await bootUntil({ iso: buildPath('test-timer.iso'), until: UNTIL, timeoutMs: TIMEOUT - 10_000, extraArgs: ['-machine', 'pit=off,pic=off'] });
+    const f = apicMode(run, false, { hpet: true, pit: false });
+    check(run, f.ms >= 400, `50 ticks in ${f.ms} ms: faster than 100 Hz`);
+  });
+
+  test('q35 without PIT and 8259s: two CPU-bound programs still take turns (preemption on the HPET-calibrated timer)', { timeout: TIMEOUT + 60_000 }, async () => {
+    const done = /^process spin[ab]: exited with status \d+$[^]*^process spin[ab]: exited with status \d+$|^(EXCEPTION|PANIC)/m;
+    const run = await bootUntil({ iso: buildPath('preempt.iso'), until: done, timeoutMs: TIMEOUT + 50_000, extraArgs: ['-machine', 'pit=off,pic=off'] });
+    check(run, !/^(EXCEPTION|PANIC)/m.test(run.log) && !/FAILED/.test(run.log), 'an exception, panic or failure report');
+    calibration(run, { hpet: true, pit: false });
+    const rounds = [...run.log.matchAll(/^spin([ab]): round (\d+) of (\d+), registers intact$/gm)];
+    const order = rounds.map((m) => m[1]).join('');
+    const total = Number(rounds[0]?.[3] ?? 0);
+    check(run, total > 1 && order.split('a').length - 1 === total && order.split('b').length - 1 === total, `every round of both spinners: ${order}`);
+    // Interleaved: each one's first round ends before the other's last.
+    check(run, order.indexOf('a') < order.lastIndexOf('b') && order.indexOf('b') < order.lastIndexOf('a'), `the spinners did not take turns: ${order}`);
   });
 
   // Firmware under -icount is slow (above), so only the first run uses

@@ -268,16 +268,16 @@ describe("commands", () => {
     expect(await parse("frobnicate now")).toMatchObject({ cmd: ERROR, out: "'frobnicate': unknown command (type 'help' for the list)\n" });
     expect((await parse("ps aux")).out).toBe("ps: too many arguments\nusage: ps\n");
     expect((await parse("kill")).out).toBe("kill: missing argument\nusage: kill <server>\n");
-    expect((await parse("crash serial")).out).toBe("crash: missing argument\nusage: crash <server> pointer|divzero|loop\n");
+    expect((await parse("crash serial")).out).toBe("crash: missing argument\nusage: crash <server> pointer|divzero|loop|invalid|stack|exit\n");
     expect((await parse("crash serial segv")).out).toBe(
-      "crash: unknown fault kind 'segv' (expected pointer, divzero or loop)\nusage: crash <server> pointer|divzero|loop\n");
+      "crash: unknown fault kind 'segv' (expected pointer, divzero, loop, invalid, stack or exit)\nusage: crash <server> pointer|divzero|loop|invalid|stack|exit\n");
     expect((await parse("ipctrace maybe")).out).toBe("ipctrace: expected 'on' or 'off', not 'maybe'\nusage: ipctrace on|off\n");
     expect((await parse("help me")).out).toBe("help: no command 'me' (type 'help' for the list)\n");
     expect((await parse("PS")).cmd).toBe(ERROR);
   });
 
   it("decodes crash kinds and on/off", async () => {
-    for (const [k, v] of [["pointer", 0], ["divzero", 1], ["loop", 2]] as const) {
+    for (const [k, v] of [["pointer", 0], ["divzero", 1], ["loop", 2], ["invalid", 3], ["stack", 4], ["exit", 5]] as const) {
       const r = await parse(`crash serial ${k}`);
       expect(r.cmd).toBe(4);
       expect(r.s.ex.cmdCrashKind()).toBe(v);
@@ -294,7 +294,7 @@ describe("commands", () => {
     expect(lines.at(-1)).toBe("");
     expect(lines.length).toBeGreaterThanOrEqual(14);            // the 12 of issue 5 (others may add theirs)
     for (const l of lines.slice(1, -1)) expect(l).toMatch(/^ {2}[a-z]+( \S.*?)? +\S/);
-    expect(lines[5]).toMatch(/^ {2}crash <server> pointer\|divzero\|loop +make a server fault/);
+    expect(lines[5]).toMatch(/^ {2}crash <server> pointer\|divzero\|loop\|invalid\|stack\|exit +make a server fault during its next request$/);
     expect(lines[12]).toMatch(/^ {2}poweroff +switch the machine off$/);
   });
 });

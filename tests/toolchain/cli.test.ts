@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { wat2wasm } from './codegen/differential.js';
 
-const WASMC = 'build/toolchain/wasmc.js';
+const BUILD = process.env.TSOS_BUILD ?? 'build';
+const WASMC = `${BUILD}/toolchain/wasmc.js`;
 let dir: string;
 
 function wasmc(args: string[]) {
@@ -16,7 +17,7 @@ function wasmc(args: string[]) {
 }
 
 beforeAll(() => {
-  if (!existsSync(WASMC)) execFileSync('make', [WASMC], { stdio: 'inherit' });
+  if (!existsSync(WASMC)) execFileSync('make', [`BUILD=${BUILD}`, WASMC], { stdio: 'inherit' });
   dir = mkdtempSync(join(tmpdir(), 'wasmc-'));
 });
 
@@ -90,5 +91,17 @@ describe('wasmc', () => {
     expect(r.stderr).toMatch(/v\d+ = i32\.mul v0, v0/);
     expect(wasmc(['--dump=nothing', 'x.wasm', '-o', 'y']).status).toBe(2);
     expect(wasmc([]).status).toBe(2);
+  });
+
+  it('prints the time of each step with --time-passes', async () => {
+    const wasm = await wat2wasm('(module (func $f (export "f") (param i32) (result i32) (loop (br_if 0 (local.get 0))) (local.get 0)))');
+    writeFileSync(join(dir, 'time.wasm'), wasm);
+    const r = wasmc([join(dir, 'time.wasm'), '--time-passes', '-o', join(dir, 'time.asm')]);
+    expect(r.status, r.stderr).toBe(0);
+    for (const pass of ['decode', 'validate', 'lower', 'fuse', 'dce', 'webs', 'licm', 'regalloc', 'emit', 'total']) {
+      expect(r.stderr).toMatch(new RegExp(`^${pass} +\\d+\\.\\d ms`, 'm'));
+    }
+    expect(r.stderr).toMatch(/^slowest function: f \(\d+\.\d ms\)$/m);
+    expect(readFileSync(join(dir, 'time.asm'), 'utf8')).toMatch(/^wasm_export_f:/m);
   });
 });

@@ -4,7 +4,9 @@
 // return the same checksum. Printed: each time (best of REPS runs after a
 // warm-up, timed inside the process), the ratio ours/V8, the geometric mean;
 // then compile throughput (Wasm bytes/s through decode + validate + codegen)
-// and the time to compile the kernel.
+// and the time to compile the kernel (best of REPS after a first compile).
+// Files go to build/bench/ (the kernel is read from build/kernel/), or under
+// $TSOS_BUILD instead of build/.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -70,7 +72,8 @@ function native(exe: string, arg: number, isFloat: boolean): { ms: number; resul
 
 async function main() {
   const root = repoRoot();
-  const dir = path.join(root, 'build/bench');
+  const build = path.join(root, process.env.TSOS_BUILD ?? 'build');
+  const dir = path.join(build, 'bench');
   mkdirSync(dir, { recursive: true });
   const only = process.argv.slice(2);
   const rows: string[] = [];
@@ -102,16 +105,20 @@ async function main() {
   console.log(rows.join('\n'));
 
   // Compile throughput, and the kernel (if it has been built).
-  const kernel = path.join(root, 'build/kernel/kernel.wasm');
+  const kernel = path.join(build, 'kernel/kernel.wasm');
   if (existsSync(kernel)) {
     const k = readFileSync(kernel);
-    compile(k, { target: 'kernel' }); // warm the compiler's own JIT
-    const t0 = performance.now();
-    compile(k, { target: 'kernel' });
-    const ms = performance.now() - t0;
+    // The first compile also warms the compiler's own JIT; then the best of REPS.
+    const times: number[] = [];
+    for (let r = 0; r <= REPS; r++) {
+      const t0 = performance.now();
+      compile(k, { target: 'kernel' });
+      times.push(performance.now() - t0);
+    }
+    const ms = Math.min(...times.slice(1));
     bytes += k.length;
     compileMs += ms;
-    console.log(`kernel: ${k.length} bytes of Wasm compiled in ${ms.toFixed(1)} ms`);
+    console.log(`kernel: ${k.length} bytes of Wasm compiled in ${ms.toFixed(1)} ms (best of ${REPS}; the first: ${times[0].toFixed(1)} ms)`);
   }
   console.log(`compile throughput: ${((bytes / compileMs) * 1000 / 1024).toFixed(0)} KiB of Wasm per second (${bytes} bytes in ${compileMs.toFixed(1)} ms)`);
   if (failed) process.exitCode = 1;

@@ -1,7 +1,8 @@
 // wasmc: the command-line face of the backend.
 //
-//   wasmc <input.wasm> -o <output.asm> [--target=kernel|host|user] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,webs,licm,regalloc]
+//   wasmc <input.wasm> -o <output.asm> [--target=kernel|host|user] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,webs,licm,regalloc] [--time-passes]
 //
+// --time-passes prints on stderr the time of each step (timing.ts).
 // Exit status 0 on success; 1 for a bad module or one we cannot compile
 // (one line on stderr naming the byte offset and the reason, and no output
 // file); 2 for bad usage; 3 for an internal error (a bug: please report it).
@@ -10,8 +11,9 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { compile, Target, Cpu } from './compile.js';
 import { WasmError } from './wasm/errors.js';
 import { CompileError } from './codegen/errors.js';
+import { PassTimer } from './timing.js';
 
-const USAGE = 'usage: wasmc <input.wasm> -o <output.asm> [--target=kernel|host|user] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,webs,licm,regalloc]';
+const USAGE = 'usage: wasmc <input.wasm> -o <output.asm> [--target=kernel|host|user] [--cpu=x86-64|x86-64-v2] [--dump=ir,fuse,dce,webs,licm,regalloc] [--time-passes]';
 
 function main(argv: string[]): number {
   let input: string | undefined;
@@ -19,6 +21,7 @@ function main(argv: string[]): number {
   let target: Target = 'host';
   let cpu: Cpu = 'x86-64';
   const dump = new Set<string>();
+  let timer: PassTimer | undefined;
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     if (a === '-o') output = argv[++k];
@@ -45,7 +48,8 @@ function main(argv: string[]): number {
         }
         dump.add(p);
       }
-    } else if (a === '-h' || a === '--help') {
+    } else if (a === '--time-passes') timer = new PassTimer();
+    else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       return 0;
     } else if (a.startsWith('-')) {
@@ -69,10 +73,11 @@ function main(argv: string[]): number {
     return 1;
   }
   try {
-    const asm = compile(bytes, { target, cpu, dump });
+    const asm = compile(bytes, { target, cpu, dump, timer });
     const tmp = `${output}.tmp`;
     writeFileSync(tmp, asm);
     renameSync(tmp, output);
+    if (timer) process.stderr.write(timer.report());
     return 0;
   } catch (e) {
     if (e instanceof WasmError || e instanceof CompileError) {

@@ -9,6 +9,7 @@
 // A pointer from `get` is good until the next call into the cache.
 
 import { BlockDevice } from "./blockdev";
+import { copyBytes } from "./copy";
 import { E_IO, fail } from "./errors";
 import { Geometry } from "./geometry";
 
@@ -127,7 +128,7 @@ export class SectorCache {
     for (let i: u32 = 0; i < SLOTS; i++) {
       const s = this.slotSector(i);
       if ((this.slotFlags(i) & DIRTY) && s >= first && s - first < count) {
-        memory.copy(dst + (s - first) * this.g.bps, this.buf(i), this.g.bps);
+        copyBytes(dst + (s - first) * this.g.bps, this.buf(i), this.g.bps);   // dst: maybe outside linear memory (copy.ts)
       }
     }
   }
@@ -138,7 +139,7 @@ export class SectorCache {
     for (let i: u32 = 0; i < SLOTS; i++) {
       const s = this.slotSector(i);
       if ((this.slotFlags(i) & VALID) && s >= first && s - first < count) {
-        memory.copy(this.buf(i), src + (s - first) * this.g.bps, this.g.bps);
+        copyBytes(this.buf(i), src + (s - first) * this.g.bps, this.g.bps);
         this.setSlot(i, s, VALID);
       }
     }

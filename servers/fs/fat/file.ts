@@ -8,6 +8,7 @@
 // sync writes everything. A write that runs out of space changes nothing.
 
 import { MODIFY, READ } from "./cache";
+import { copyBytes } from "./copy";
 import { ATTR_ARCHIVE, ATTR_DIR, ATTR_READ_ONLY, D_ATTR, D_MDATE, D_MTIME, D_SIZE, ENTRY, entryCluster, setEntryCluster } from "./dirent";
 import { E_BAD_HANDLE, E_BUSY, E_CHAIN_LENGTH, E_EXISTS, E_INVALID, E_IS_DIR, E_NOT_FOUND, E_READ_ONLY, E_TOO_BIG, E_TOO_MANY_OPEN, fail } from "./errors";
 import { EOC, ERR } from "./fat";
@@ -150,8 +151,8 @@ function io(v: Volume, sector: u32, off: u32, buf: usize, len: u32, write: bool)
     const n = min(len, bps - off);
     const p = v.cache.get(sector, write ? MODIFY : READ);
     if (p == 0) return v.cache.err;
-    if (write) memory.copy(p + off, buf, n);
-    else memory.copy(buf, p + off, n);
+    if (write) copyBytes(p + off, buf, n);   // buf may lie outside linear memory (copy.ts)
+    else copyBytes(buf, p + off, n);
     sector++; off = 0; buf += n; len -= n;
   }
   return 0;

@@ -14,6 +14,8 @@ import * as apic from "../../../kernel/apic";
 import * as ioapic from "../../../kernel/ioapic";
 import { mmioUncached } from "../../../kernel/mmio";
 import { pitTscPerMs } from "../../../kernel/pit";
+import * as hpet from "../../../kernel/hpet";
+import * as pat from "../../../kernel/pat";
 
 const scratch = memory.data(4096, 16);
 export function scratchAddr(): usize { return scratch; }
@@ -83,3 +85,12 @@ export function calibrationMethod(): u32 { return apic.calibrationMethod; }
 export function calibrate(): bool { return apic.lapicCalibrate(); }
 export function uncached(phys: u64): bool { return mmioUncached(phys); }
 export function tscByPit(us: u32): u64 { return pitTscPerMs(us); }
+
+// --- HPET and PAT (../hpet.test.ts) ---
+export function hasHpetTable(): bool { return acpi.acpiHasHpet; }
+export function hpetBlock(): u64 { return acpi.hpetBlockPhys; }
+export function hpetPhys(): u64 { return hpet.hpetPhys; }
+export function hpetHz(): u64 { return hpet.hpetHz(); }
+export function tscByHpet(us: u32): u64 { return hpet.hpetTscPerMs(us); }
+export function patInit(): bool { return pat.patInit(); }
+export function deviceCacheBits(phys: u64): u64 { return pat.deviceCacheBits(phys); }

@@ -21,3 +21,12 @@ export function klogHead(): u64 { return kl.klogHead; }
 export function s5Search(d: u64): bool { return pw.s5Search(d); }
 export function s5TypA(): u32 { return pw.s5TypA; }
 export function s5TypB(): u32 { return pw.s5TypB; }
+
+// Device memory mappings and their cache bits (../fbmap.test.ts).
+import * as dma from "../../../kernel/sys_dma";
+import * as pat from "../../../kernel/pat";
+import { cpuIdentify } from "../../../kernel/cpu";
+export function identifyCpu(): void { cpuIdentify(); }
+export function patInit(): bool { return pat.patInit(); }
+export function sysDevmemCreate(dst: u32, phys: u64, pages: u64): i64 { return dma.sysDevmemCreate(dst, phys, pages); }
+export function sysMemMap(mem: u32, va: u64, rights: u32): i64 { return dma.sysMemMap(mem, va, rights); }

@@ -307,7 +307,7 @@ export const SYSCALLS: readonly Syscall[] = [
     name: 'proc_info', number: 29,
     args: [{ name: 'proc', type: 'cap', doc: 'a process\'s thread capability' }],
     result: 'value',
-    doc: 'Returns state (TS_*: 0 stopped, 1 runnable, 2 send, 3 receive, 4 reply, 5 notification) | priority << 8 | thread index << 16.',
+    doc: 'Returns state (TS_*: 0 stopped, 1 runnable, 2 send, 3 receive, 4 reply, 5 notification) | priority << 8 | thread index << 16 (16 bits) | the low 32 bits of the count of system calls it made << 32 (all but the IPC fast path\'s call and reply_recv: a watchdog tells a thread spinning without system calls from a busy one).',
   },
   {
     name: 'obj_create', number: 30,

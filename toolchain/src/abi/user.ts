@@ -12,7 +12,7 @@ import { CONSTANTS } from './syscalls.js';
 import { stubSignatures, syscallByName, userStub, rawStub, userRuntime } from './generate.js';
 
 /** x86 intrinsics a ring-3 program may use (the rest need ring 0). */
-export const USER_INTRINSICS: ReadonlySet<string> = new Set(['rdtsc', 'pause']);
+export const USER_INTRINSICS: ReadonlySet<string> = new Set(['rdtsc', 'pause', 'ud2']);
 
 const WASM_TYPE: Record<number, string> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64' };
 

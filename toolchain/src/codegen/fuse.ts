@@ -23,11 +23,11 @@
 //   into h directly: an update of a local through a temporary needs no
 //   second register and no copy (`h = (h + 1) & m` becomes add + and).
 
-import { Func, Ins, K, uses, invertCond, isFloat } from './ir.js';
+import { Func, Ins, K, uses, forEachUse, invertCond, isFloat } from './ir.js';
 
 export function fuse(f: Func): Func {
   const useCount = new Int32Array(f.vtypes.length);
-  for (const i of f.code) for (const u of uses(i)) useCount[u]++;
+  for (const i of f.code) forEachUse(i, (u) => useCount[u]++);
   const locals = new Set<number>(); // vregs with several definitions are never fused away
   const defCount = new Int32Array(f.vtypes.length);
   for (const i of f.code) if (i.dst >= 0 && ++defCount[i.dst] > 1) locals.add(i.dst);

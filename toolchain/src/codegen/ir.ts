@@ -44,6 +44,12 @@ export enum K {
   MemBase, // dst = address of linear-memory byte 0 (relocatable memory model only; see Load)
 }
 
+/** The shared empty list of every Ins field below that an instruction does
+ * not use (frozen: a pass must assign a new array, never push to it). Most
+ * instructions have neither arguments nor results lists, and four arrays per
+ * instruction were a large share of the backend's allocation. */
+const NONE: never[] = Object.freeze([]) as never[];
+
 export class Ins {
   dst = -1;
   a = -1;
@@ -58,10 +64,10 @@ export class Ins {
   cty: Ty = 'i32'; // fused select: the type of the compared operands c and d
   op = '';
   name = '';
-  args: number[] = [];
-  dsts: number[] = [];
-  labels: number[] = [];
-  consts: string[] = []; // Helper: leading constant arguments (symbols or numbers)
+  args: number[] = NONE;
+  dsts: number[] = NONE;
+  labels: number[] = NONE;
+  consts: string[] = NONE; // Helper: leading constant arguments (symbols or numbers)
   tbl = 0; // table index of table instructions and call_indirect
   constructor(
     public k: K,
@@ -101,6 +107,23 @@ export function uses(i: Ins): number[] {
 export function defs(i: Ins): number[] {
   if (i.dst >= 0) return [i.dst];
   return i.dsts;
+}
+
+/** uses() and defs() without a new array, for the passes' inner loops. */
+export function forEachUse(i: Ins, f: (v: number) => void) {
+  if (i.a >= 0) f(i.a);
+  if (i.b >= 0) f(i.b);
+  if (i.c >= 0) f(i.c);
+  if (i.d >= 0) f(i.d);
+  const args = i.args;
+  for (let k = 0; k < args.length; k++) f(args[k]);
+}
+export function forEachDef(i: Ins, f: (v: number) => void) {
+  if (i.dst >= 0) f(i.dst);
+  else {
+    const dsts = i.dsts;
+    for (let k = 0; k < dsts.length; k++) f(dsts[k]);
+  }
 }
 
 /** Instructions after which control never falls through. */

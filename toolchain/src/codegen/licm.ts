@@ -28,8 +28,8 @@
 // callee-saved when the loop calls; float: 14, none when the loop calls, as
 // System V saves no XMM register).
 
-import { Func, Ins, K, uses, defs, clobbersCallerSaved, isFloat } from './ir.js';
-import { liveness } from './regalloc.js';
+import { Func, Ins, K, uses, forEachUse, forEachDef, clobbersCallerSaved, isFloat } from './ir.js';
+import { liveness, Liveness } from './regalloc.js';
 
 const GPRS = 10, CALLEE_SAVED = 5, XMMS = 14;
 
@@ -55,34 +55,43 @@ const targets = (i: Ins) => (i.k === K.BrTable ? i.labels : [i.off]);
 export function licm(f: Func): Func {
   const n = f.vtypes.length;
   const defCount = new Int32Array(n);
-  for (const i of f.code) for (const d of defs(i)) defCount[d]++;
+  for (const i of f.code) forEachDef(i, (d) => defCount[d]++);
   const isParam = new Uint8Array(n);
   for (const p of f.params) isParam[p] = 1;
 
   const done = new Set<number>(); // loop labels already processed
+  // What depends on the code only is recomputed when the code changes.
+  let code: Ins[] | null = null;
+  let at = new Map<number, number>();
+  let loops = new Map<number, number>();
+  const live: { of: Liveness | null } = { of: null };
   for (;;) {
-    const code = f.code;
-    // Label positions, and the last backward branch to each label.
-    const at = new Map<number, number>();
-    code.forEach((i, k) => i.k === K.Label && at.set(i.off, k));
-    const loops = new Map<number, number>(); // label -> index of its last backward branch
-    code.forEach((i, k) => {
-      if (!isBranch(i)) return;
-      for (const l of targets(i)) {
-        const h = at.get(l)!;
-        if (h < k && !done.has(l)) loops.set(l, Math.max(loops.get(l) ?? -1, k));
-      }
-    });
-    if (loops.size === 0) break;
-    // The innermost (smallest) loop first.
+    if (code !== f.code) {
+      code = f.code;
+      live.of = null;
+      // Label positions, and the last backward branch to each label.
+      at = new Map<number, number>();
+      code.forEach((i, k) => i.k === K.Label && at.set(i.off, k));
+      loops = new Map<number, number>(); // label -> index of its last backward branch
+      code.forEach((i, k) => {
+        if (!isBranch(i)) return;
+        for (const l of targets(i)) {
+          const h = at.get(l)!;
+          if (h < k) loops.set(l, Math.max(loops.get(l) ?? -1, k));
+        }
+      });
+    }
+    // The innermost (smallest) loop not yet done first.
     let best = -1, bh = 0, be = 0;
     for (const [l, e] of loops) {
+      if (done.has(l)) continue;
       const h = at.get(l)!;
       if (best < 0 || e - h < be - bh) [best, bh, be] = [l, h, e];
     }
+    if (best < 0) break;
     done.add(best);
     if (!singleEntry(code, at, bh, be)) continue;
-    const moved = hoist(f, bh, be, defCount, isParam);
+    const moved = hoist(f, bh, be, defCount, isParam, live);
     if (moved.length) {
       const gone = new Set(moved);
       const kept = dedupe(f, moved);
@@ -134,12 +143,12 @@ function singleEntry(code: Ins[], at: Map<number, number>, h: number, e: number)
 }
 
 /** The instructions of loop [h, e] that can move to its preheader, in order. */
-function hoist(f: Func, h: number, e: number, defCount: Int32Array, isParam: Uint8Array): Ins[] {
+function hoist(f: Func, h: number, e: number, defCount: Int32Array, isParam: Uint8Array, live: { of: Liveness | null }): Ins[] {
   const code = f.code;
   const definedIn = new Set<number>();
   let calls = false;
   for (let k = h; k <= e; k++) {
-    for (const d of defs(code[k])) definedIn.add(d);
+    forEachDef(code[k], (d) => definedIn.add(d));
     if (clobbersCallerSaved(code[k])) calls = true;
   }
   const cand: Ins[] = [];
@@ -153,7 +162,8 @@ function hoist(f: Func, h: number, e: number, defCount: Int32Array, isParam: Uin
   }
   if (!cand.length) return cand;
   // Register pressure: the most values of each class live at once in the loop.
-  const { gpr, xmm } = maxLive(f, h, e);
+  live.of ??= liveness(f); // (the code's, kept while it does not change)
+  const { gpr, xmm } = maxLive(f, live.of, h, e);
   let freeG = (calls ? CALLEE_SAVED : GPRS) - gpr, freeX = (calls ? 0 : XMMS) - xmm;
   const out: Ins[] = [];
   const kept = new Set<number>();
@@ -176,14 +186,13 @@ function hoist(f: Func, h: number, e: number, defCount: Int32Array, isParam: Uin
 }
 
 /** The largest number of integer and of float vregs live at one point of [h, e]. */
-function maxLive(f: Func, h: number, e: number): { gpr: number; xmm: number } {
-  const { blocks, liveOut, words } = liveness(f);
+function maxLive(f: Func, { blocks, liveOut, words }: Liveness, h: number, e: number): { gpr: number; xmm: number } {
   let gpr = 0, xmm = 0;
+  const live = new Uint32Array(words);
   for (let b = 0; b < blocks.length; b++) {
     const { start, end } = blocks[b];
     if (end < h || start > e) continue;
-    const live = new Uint32Array(words);
-    live.set(liveOut[b]);
+    live.set(liveOut.subarray(b * words, (b + 1) * words));
     const count = () => {
       let g = 0, x = 0;
       for (let w = 0; w < words; w++) {
@@ -201,8 +210,8 @@ function maxLive(f: Func, h: number, e: number): { gpr: number; xmm: number } {
     };
     for (let k = end; k >= start; k--) {
       const i = f.code[k];
-      for (const d of defs(i)) live[d >>> 5] &= ~(1 << (d & 31));
-      for (const u of uses(i)) live[u >>> 5] |= 1 << (u & 31);
+      forEachDef(i, (d) => (live[d >>> 5] &= ~(1 << (d & 31))));
+      forEachUse(i, (u) => (live[u >>> 5] |= 1 << (u & 31)));
       if (k >= h && k <= e) count();
     }
   }

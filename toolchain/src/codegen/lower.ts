@@ -342,138 +342,13 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
   };
 
   let skipDepth = 0;
+  let funcImports: Module['imports'] | undefined; // (made at the first call of an import)
   const instrs: Instr[] = body.body;
-  for (let pc = 0; pc < instrs.length; pc++) {
-    const ins = instrs[pc];
-    wasmOff = ins.offset;
-    const name = opName(ins.op);
-    const cur = ctrl[ctrl.length - 1];
-
-    if (cur.unreachable) {
-      // Dead code: skip to the else/end of the current frame (nested
-      // blocks inside the dead code are skipped whole).
-      if (name === 'block' || name === 'loop' || name === 'if') {
-        skipDepth++;
-        continue;
-      }
-      if (skipDepth > 0) {
-        if (name === 'end') skipDepth--;
-        continue;
-      }
-      if (name !== 'end' && name !== 'else') continue;
-    }
-
-    const d = descOf(ins.op);
-    switch (d.kind) {
-      case 'const': {
-        // Float constants are their raw bits (unsigned), so NaN payloads survive.
-        const val = d.ty === 'i32' ? BigInt(ins.imm! | 0) : d.ty === 'i64' ? BigInt.asIntN(64, ins.big!)
-          : d.ty === 'f32' ? BigInt(ins.bits! >>> 0) : BigInt.asUintN(64, ins.big!);
-        stack.push({ k: 'c', ty: d.ty, val });
-        continue;
-      }
-      case 'bin': {
-        let b = pop();
-        let a = pop();
-        if (isFloat(d.ty)) {
-          // No immediates and no folding for floats (NaN bits and rounding stay the CPU's).
-          const i = new Ins(K.Bin, d.ty, wasmOff);
-          i.op = d.op;
-          i.a = toV(a);
-          i.b = toV(b);
-          code.push(i);
-          i.dst = pushNew(d.ty);
-          continue;
-        }
-        if (a.k === 'c' && b.k === 'c') {
-          const r = foldBin(d.ty, d.op, a.val, b.val);
-          if (r !== null) {
-            stack.push({ k: 'c', ty: d.ty, val: r });
-            continue;
-          }
-        }
-        if (a.k === 'c' && b.k !== 'c' && COMMUTATIVE.has(d.op)) [a, b] = [b, a];
-        const i = new Ins(K.Bin, d.ty, wasmOff);
-        i.op = d.op;
-        i.a = toV(a);
-        const divRem = d.op.startsWith('div') || d.op.startsWith('rem');
-        // A constant divisor other than 0 and -1 can neither trap nor overflow.
-        if (b.k === 'c' && fitsImm32(b.val) && (!divRem || (b.val !== 0n && b.val !== -1n))) i.imm = b.val;
-        else i.b = toV(b);
-        code.push(i);
-        i.dst = pushNew(d.ty);
-        continue;
-      }
-      case 'cmp':
-      case 'eqz': {
-        let b: Entry = d.kind === 'eqz' ? { k: 'c', ty: d.ty, val: 0n } : pop();
-        let a = pop();
-        let op = d.kind === 'eqz' ? 'eq' : d.op;
-        if (isFloat(d.ty)) {
-          const i = new Ins(K.Cmp, d.ty, wasmOff);
-          i.op = op;
-          i.a = toV(a);
-          i.b = toV(b);
-          code.push(i);
-          i.dst = pushNew('i32');
-          continue;
-        }
-        if (a.k === 'c' && b.k !== 'c') {
-          [a, b] = [b, a];
-          op = SWAPPED[op];
-        }
-        const i = new Ins(K.Cmp, d.ty, wasmOff);
-        i.op = op;
-        i.a = toV(a);
-        if (b.k === 'c' && fitsImm32(b.val)) i.imm = b.val;
-        else i.b = toV(b);
-        code.push(i);
-        i.dst = pushNew('i32');
-        continue;
-      }
-      case 'un': {
-        const a = popV();
-        const i = emit(K.Un, d.ty);
-        i.op = d.op;
-        i.a = a;
-        i.dst = pushNew(d.ty);
-        continue;
-      }
-      case 'load': {
-        const addr = pop();
-        const i = new Ins(K.Load, d.ty, wasmOff);
-        i.width = d.width;
-        i.signed = d.signed;
-        i.c = memBase;
-        if (addr.k === 'c') i.off = Number(BigInt.asUintN(32, addr.val)) + ins.imm!;
-        else {
-          i.a = toV(addr);
-          i.off = ins.imm!;
-        }
-        code.push(i);
-        i.dst = pushNew(d.ty);
-        continue;
-      }
-      case 'store': {
-        const val = pop();
-        const addr = pop();
-        const i = new Ins(K.Store, d.ty, wasmOff);
-        i.width = d.width;
-        i.c = memBase;
-        if (val.k === 'c' && fitsImm32(val.val)) i.imm = val.val;
-        else i.b = toV(val);
-        if (addr.k === 'c') i.off = Number(BigInt.asUintN(32, addr.val)) + ins.imm!;
-        else {
-          i.a = toV(addr);
-          i.off = ins.imm!;
-        }
-        code.push(i);
-        continue;
-      }
-      case 'other':
-        break;
-    }
-
+  /** Instructions other than the arithmetic, comparison, conversion,
+   * memory and constant ones of the loop below. (A function of its own:
+   * as one loop body, V8's optimizing compiler spent hundreds of
+   * milliseconds on lowerFunction, again after each deoptimization.) */
+  const lowerOther = (ins: Instr, name: string, cur: Frame) => {
     switch (name) {
       case 'nop':
         break;
@@ -623,7 +498,7 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
       case 'call': {
         const fi = ins.imm!;
         const ft = m.funcTypes[fi];
-        const imp = fi < m.numImportedFuncs ? m.imports.filter((x) => x.kind === 'func')[fi] : null;
+        const imp = fi < m.numImportedFuncs ? (funcImports ??= m.imports.filter((x) => x.kind === 'func'))[fi] : null;
         const args = stack.splice(stack.length - ft.params.length).map(toV);
         let i: Ins;
         if (imp && opts.intrinsicModule !== null && imp.module === opts.intrinsicModule) {
@@ -763,6 +638,7 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
         const depths = ins.targets!;
         const bt = emit(K.BrTable, 'i32');
         bt.a = idx;
+        bt.labels = [];
         const stubs: [number, number][] = [];
         for (const dd of depths) {
           const f = ctrl[ctrl.length - 1 - dd];
@@ -788,6 +664,139 @@ export function lowerFunction(m: Module, funcIndex: number, symbol: string, opts
       default:
         fail(`${name} is not supported yet`);
     }
+  };
+  for (let pc = 0; pc < instrs.length; pc++) {
+    const ins = instrs[pc];
+    wasmOff = ins.offset;
+    const name = opName(ins.op);
+    const cur = ctrl[ctrl.length - 1];
+
+    if (cur.unreachable) {
+      // Dead code: skip to the else/end of the current frame (nested
+      // blocks inside the dead code are skipped whole).
+      if (name === 'block' || name === 'loop' || name === 'if') {
+        skipDepth++;
+        continue;
+      }
+      if (skipDepth > 0) {
+        if (name === 'end') skipDepth--;
+        continue;
+      }
+      if (name !== 'end' && name !== 'else') continue;
+    }
+
+    const d = descOf(ins.op);
+    switch (d.kind) {
+      case 'const': {
+        // Float constants are their raw bits (unsigned), so NaN payloads survive.
+        const val = d.ty === 'i32' ? BigInt(ins.imm! | 0) : d.ty === 'i64' ? BigInt.asIntN(64, ins.big!)
+          : d.ty === 'f32' ? BigInt(ins.bits! >>> 0) : BigInt.asUintN(64, ins.big!);
+        stack.push({ k: 'c', ty: d.ty, val });
+        continue;
+      }
+      case 'bin': {
+        let b = pop();
+        let a = pop();
+        if (isFloat(d.ty)) {
+          // No immediates and no folding for floats (NaN bits and rounding stay the CPU's).
+          const i = new Ins(K.Bin, d.ty, wasmOff);
+          i.op = d.op;
+          i.a = toV(a);
+          i.b = toV(b);
+          code.push(i);
+          i.dst = pushNew(d.ty);
+          continue;
+        }
+        if (a.k === 'c' && b.k === 'c') {
+          const r = foldBin(d.ty, d.op, a.val, b.val);
+          if (r !== null) {
+            stack.push({ k: 'c', ty: d.ty, val: r });
+            continue;
+          }
+        }
+        if (a.k === 'c' && b.k !== 'c' && COMMUTATIVE.has(d.op)) [a, b] = [b, a];
+        const i = new Ins(K.Bin, d.ty, wasmOff);
+        i.op = d.op;
+        i.a = toV(a);
+        const divRem = d.op.startsWith('div') || d.op.startsWith('rem');
+        // A constant divisor other than 0 and -1 can neither trap nor overflow.
+        if (b.k === 'c' && fitsImm32(b.val) && (!divRem || (b.val !== 0n && b.val !== -1n))) i.imm = b.val;
+        else i.b = toV(b);
+        code.push(i);
+        i.dst = pushNew(d.ty);
+        continue;
+      }
+      case 'cmp':
+      case 'eqz': {
+        let b: Entry = d.kind === 'eqz' ? { k: 'c', ty: d.ty, val: 0n } : pop();
+        let a = pop();
+        let op = d.kind === 'eqz' ? 'eq' : d.op;
+        if (isFloat(d.ty)) {
+          const i = new Ins(K.Cmp, d.ty, wasmOff);
+          i.op = op;
+          i.a = toV(a);
+          i.b = toV(b);
+          code.push(i);
+          i.dst = pushNew('i32');
+          continue;
+        }
+        if (a.k === 'c' && b.k !== 'c') {
+          [a, b] = [b, a];
+          op = SWAPPED[op];
+        }
+        const i = new Ins(K.Cmp, d.ty, wasmOff);
+        i.op = op;
+        i.a = toV(a);
+        if (b.k === 'c' && fitsImm32(b.val)) i.imm = b.val;
+        else i.b = toV(b);
+        code.push(i);
+        i.dst = pushNew('i32');
+        continue;
+      }
+      case 'un': {
+        const a = popV();
+        const i = emit(K.Un, d.ty);
+        i.op = d.op;
+        i.a = a;
+        i.dst = pushNew(d.ty);
+        continue;
+      }
+      case 'load': {
+        const addr = pop();
+        const i = new Ins(K.Load, d.ty, wasmOff);
+        i.width = d.width;
+        i.signed = d.signed;
+        i.c = memBase;
+        if (addr.k === 'c') i.off = Number(BigInt.asUintN(32, addr.val)) + ins.imm!;
+        else {
+          i.a = toV(addr);
+          i.off = ins.imm!;
+        }
+        code.push(i);
+        i.dst = pushNew(d.ty);
+        continue;
+      }
+      case 'store': {
+        const val = pop();
+        const addr = pop();
+        const i = new Ins(K.Store, d.ty, wasmOff);
+        i.width = d.width;
+        i.c = memBase;
+        if (val.k === 'c' && fitsImm32(val.val)) i.imm = val.val;
+        else i.b = toV(val);
+        if (addr.k === 'c') i.off = Number(BigInt.asUintN(32, addr.val)) + ins.imm!;
+        else {
+          i.a = toV(addr);
+          i.off = ins.imm!;
+        }
+        code.push(i);
+        continue;
+      }
+      case 'other':
+        break;
+    }
+
+    lowerOther(ins, name, cur);
   }
 
   return { name: symbol, index: funcIndex, params, results: funcFrame.resultTys, resultBuf, vtypes, code, nlabels, hasCalls };

@@ -17,7 +17,7 @@
 // emitter uses them as scratch (division, shifts, port I/O, parallel moves,
 // float sequences). rsp and rbp hold the frame.
 
-import { Func, Ins, K, uses, defs, endsFlow, clobbersCallerSaved, isFloat } from './ir.js';
+import { Func, Ins, K, forEachUse, forEachDef, endsFlow, clobbersCallerSaved, isFloat } from './ir.js';
 import { CompileError } from './errors.js';
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
@@ -60,7 +60,7 @@ export interface Allocation {
   usedCalleeSaved: number[];
 }
 
-interface Block {
+export interface Block {
   start: number; // first instruction index
   end: number; // last instruction index (inclusive)
   succ: number[];
@@ -86,61 +86,88 @@ export function buildBlocks(code: Ins[]): Block[] {
   if (start < code.length) blocks.push({ start, end: code.length - 1, succ: [] });
   for (let b = 0; b < blocks.length; b++) {
     const last = code[blocks[b].end];
-    const succ = new Set<number>();
+    const succ = blocks[b].succ;
+    const add = (t: number) => {
+      if (!succ.includes(t)) succ.push(t);
+    };
     const target = (l: number) => {
       const t = labelBlock.get(l);
       if (t === undefined) throw new CompileError(`internal error: jump to undefined label L${l}`);
-      succ.add(t);
+      add(t);
     };
     if (last.k === K.Jmp || last.k === K.BrIf || last.k === K.BrCmp) target(last.off);
     if (last.k === K.BrTable) for (const l of last.labels) target(l);
-    if (!endsFlow(last) && b + 1 < blocks.length) succ.add(b + 1);
-    blocks[b].succ = [...succ];
+    if (!endsFlow(last) && b + 1 < blocks.length) add(b + 1);
   }
   return blocks;
 }
 
-/** Per basic block: the vregs live on entry and on exit (bitsets). */
-export function liveness(f: Func) {
+/** Per basic block: the vregs live on entry and on exit. Bitsets of `words`
+ * 32-bit words each, all blocks' in one array: block b's at b * words. */
+export interface Liveness {
+  blocks: Block[];
+  words: number;
+  liveIn: Uint32Array;
+  liveOut: Uint32Array;
+}
+
+export function liveness(f: Func): Liveness {
   const n = f.vtypes.length;
   const words = (n + 31) >>> 5;
   const blocks = buildBlocks(f.code);
   const nb = blocks.length;
-  const gen = blocks.map(() => new Uint32Array(words));
-  const kill = blocks.map(() => new Uint32Array(words));
-  const liveIn = blocks.map(() => new Uint32Array(words));
-  const liveOut = blocks.map(() => new Uint32Array(words));
-  const has = (s: Uint32Array, v: number) => (s[v >>> 5] >>> (v & 31)) & 1;
-  const set = (s: Uint32Array, v: number) => (s[v >>> 5] |= 1 << (v & 31));
+  const gen = new Uint32Array(nb * words);
+  const kill = new Uint32Array(nb * words);
+  const liveIn = new Uint32Array(nb * words);
+  const liveOut = new Uint32Array(nb * words);
 
+  let base = 0;
+  const use = (v: number) => {
+    const w = base + (v >>> 5), bit = 1 << (v & 31);
+    if (!(kill[w] & bit)) gen[w] |= bit;
+  };
+  const def = (v: number) => {
+    kill[base + (v >>> 5)] |= 1 << (v & 31);
+  };
   for (let b = 0; b < nb; b++) {
+    base = b * words;
     for (let i = blocks[b].start; i <= blocks[b].end; i++) {
-      const ins = f.code[i];
-      for (const u of uses(ins)) if (!has(kill[b], u)) set(gen[b], u);
-      for (const d of defs(ins)) set(kill[b], d);
+      forEachUse(f.code[i], use);
+      forEachDef(f.code[i], def);
     }
   }
-  // Backward fixpoint: in = gen | (out & ~kill); out = union of successors' in.
+  // Backward: in = gen | (out & ~kill); out = union of successors' in.
+  fixpoint(words, blocks.map((b) => b.succ), true, gen, kill, liveOut, liveIn);
+  return { blocks, liveIn, liveOut, words };
+}
+
+/** The solution of a gen/kill bit-vector data-flow problem over basic blocks
+ * (bitsets of `words` words per block, all blocks' in one array): until
+ * nothing changes, for each block b (in reverse order if `backward`),
+ * meet[b] |= result[e] for each e in edges[b], then
+ * result[b] = gen[b] | (meet[b] & ~kill[b]). Liveness: edges to successors,
+ * backward; reaching definitions (webs.ts): edges to predecessors, forward. */
+export function fixpoint(words: number, edges: number[][], backward: boolean, gen: Uint32Array, kill: Uint32Array, meet: Uint32Array, result: Uint32Array) {
+  const nb = edges.length;
   let changed = true;
   while (changed) {
     changed = false;
-    for (let b = nb - 1; b >= 0; b--) {
-      const out = liveOut[b];
-      for (const s of blocks[b].succ) {
-        const si = liveIn[s];
-        for (let w = 0; w < words; w++) out[w] |= si[w];
+    for (let k = 0; k < nb; k++) {
+      const b = backward ? nb - 1 - k : k;
+      const o = b * words;
+      for (const e of edges[b]) {
+        const eo = e * words;
+        for (let w = 0; w < words; w++) meet[o + w] |= result[eo + w];
       }
-      const inn = liveIn[b];
-      for (let w = 0; w < words; w++) {
-        const nv = (gen[b][w] | (out[w] & ~kill[b][w])) >>> 0;
-        if (nv !== inn[w]) {
-          inn[w] = nv;
+      for (let w = o; w < o + words; w++) {
+        const nv = (gen[w] | (meet[w] & ~kill[w])) >>> 0;
+        if (nv !== result[w]) {
+          result[w] = nv;
           changed = true;
         }
       }
     }
   }
-  return { blocks, liveIn, liveOut, has, words };
 }
 
 /** Live intervals [start, end] per vreg (start > end: never live). */
@@ -154,17 +181,19 @@ export function liveIntervals(f: Func): { start: Int32Array; end: Int32Array } {
     if (p < start[v]) start[v] = p;
     if (p > end[v]) end[v] = p;
   };
+  let pos = 0;
+  const touchAt = (v: number) => touch(v, pos);
   for (const p of f.params) touch(p, -1);
   for (let b = 0; b < nb; b++) {
     const { start: s, end: e } = blocks[b];
     for (let w = 0; w < words; w++) {
-      let bits = liveIn[b][w];
+      let bits = liveIn[b * words + w];
       while (bits) {
         const t = bits & -bits;
         touch((w << 5) + 31 - Math.clz32(t), 2 * s);
         bits ^= t;
       }
-      bits = liveOut[b][w];
+      bits = liveOut[b * words + w];
       while (bits) {
         const t = bits & -bits;
         touch((w << 5) + 31 - Math.clz32(t), 2 * e + 2);
@@ -173,8 +202,10 @@ export function liveIntervals(f: Func): { start: Int32Array; end: Int32Array } {
     }
     for (let i = s; i <= e; i++) {
       const ins = f.code[i];
-      for (const u of uses(ins)) touch(u, 2 * i);
-      for (const d of defs(ins)) touch(d, 2 * i + 1);
+      pos = 2 * i;
+      forEachUse(ins, touchAt);
+      pos = 2 * i + 1;
+      forEachDef(ins, touchAt);
     }
   }
   return { start, end };
@@ -218,8 +249,9 @@ export function allocate(f: Func): Allocation {
   order.sort((x, y) => start[x] - start[y] || x - y);
 
   const loc = new Int32Array(n).fill(-1);
-  const free = new Set<number>([...CALLER_SAVED_POOL, ...CALLEE_SAVED_POOL, ...XMM_POOL]);
-  let active: number[] = []; // vregs holding registers, any order
+  const free = new Uint8Array(SLOT); // per register: 1 if free
+  for (const r of [...CALLER_SAVED_POOL, ...CALLEE_SAVED_POOL, ...XMM_POOL]) free[r] = 1;
+  const active: number[] = []; // vregs holding registers, any order
   let nslots = 0;
   const freeSlots: number[] = [];
   const slotEnd: number[] = [];
@@ -242,16 +274,15 @@ export function allocate(f: Func): Allocation {
 
   for (const v of order) {
     // Expire intervals that ended before v starts.
-    active = active.filter((a) => {
-      if (end[a] < start[v]) {
-        free.add(loc[a]);
-        return false;
-      }
-      return true;
-    });
+    let kept = 0;
+    for (const a of active) {
+      if (end[a] < start[v]) free[loc[a]] = 1;
+      else active[kept++] = a;
+    }
+    active.length = kept;
     const cross = crossesCall(v);
     const isF = fl(v);
-    const ok = (r: number) => free.has(r) && (!cross || CALLEE_SAVED.has(r)) && isXmm(r) === isF;
+    const ok = (r: number) => free[r] === 1 && (!cross || CALLEE_SAVED.has(r)) && isXmm(r) === isF;
     let reg = -1;
     const h = hintFrom[v] >= 0 ? loc[hintFrom[v]] : paramReg[v];
     if (h >= 0 && h < SLOT && ok(h)) reg = h;
@@ -263,7 +294,7 @@ export function allocate(f: Func): Allocation {
       }
     }
     if (reg >= 0) {
-      free.delete(reg);
+      free[reg] = 0;
       loc[v] = reg;
       active.push(v);
       continue;
@@ -278,7 +309,7 @@ export function allocate(f: Func): Allocation {
     if (victim >= 0 && end[victim] > end[v]) {
       loc[v] = loc[victim];
       loc[victim] = newSlot(victim);
-      active = active.filter((a) => a !== victim);
+      active.splice(active.indexOf(victim), 1);
       active.push(v);
     } else {
       loc[v] = newSlot(v);

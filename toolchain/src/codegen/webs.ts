@@ -14,19 +14,21 @@
 // value keeps the parameter's vreg. Fewer overlapping intervals, fewer
 // spills, and single-definition vregs for licm.ts.
 
-import { Func, Ins, defs } from './ir.js';
-import { buildBlocks } from './regalloc.js';
+import { Func, Ins, defs, forEachDef } from './ir.js';
+import { buildBlocks, fixpoint } from './regalloc.js';
 
 type Field = 'a' | 'b' | 'c' | 'd';
 
 export function splitWebs(f: Func): Func {
   const n = f.vtypes.length;
   const defCount = new Int32Array(n);
-  for (const i of f.code) for (const d of defs(i)) defCount[d]++;
+  for (const i of f.code) forEachDef(i, (d) => defCount[d]++);
   const isParam = new Uint8Array(n);
   for (const p of f.params) isParam[p] = 1;
   const cand = (v: number) => defCount[v] + isParam[v] >= 2;
-  if (!f.code.some((i) => defs(i).some(cand))) return f;
+  let any = false;
+  for (const i of f.code) forEachDef(i, (d) => (any ||= cand(d)));
+  if (!any) return f;
 
   // Number the definitions: entry pseudo-definitions of parameters, then
   // each instruction's.
@@ -41,6 +43,7 @@ export function splitWebs(f: Func): Func {
   for (const p of f.params) if (cand(p)) entryDefs.push(newDef(p));
   const insDefs = new Map<Ins, number[]>();
   for (const i of f.code) {
+    if (i.dst >= 0 ? !cand(i.dst) : !i.dsts.length) continue;
     const ds = defs(i).filter(cand);
     if (ds.length) insDefs.set(i, ds.map(newDef));
   }
@@ -52,46 +55,28 @@ export function splitWebs(f: Func): Func {
   const nb = blocks.length;
   const preds: number[][] = blocks.map(() => []);
   blocks.forEach((b, k) => b.succ.forEach((s) => preds[s].push(k)));
-  const gen = blocks.map(() => new Uint32Array(words));
-  const kill = blocks.map(() => new Uint32Array(words));
-  const set = (s: Uint32Array, x: number) => (s[x >>> 5] |= 1 << (x & 31));
-  const has = (s: Uint32Array, x: number) => (s[x >>> 5] >>> (x & 31)) & 1;
+  // Bitsets of `words` words per block, all blocks' in one array (block k's at k * words).
+  const gen = new Uint32Array(nb * words);
+  const kill = new Uint32Array(nb * words);
+  const set = (s: Uint32Array, k: number, x: number) => (s[k * words + (x >>> 5)] |= 1 << (x & 31));
+  const has = (s: Uint32Array, k: number, x: number) => (s[k * words + (x >>> 5)] >>> (x & 31)) & 1;
+  const last = new Map<number, number>();
   blocks.forEach((b, k) => {
-    const last = new Map<number, number>();
+    last.clear();
     for (let p = b.start; p <= b.end; p++) {
       const ds = insDefs.get(f.code[p]);
       if (!ds) continue;
       for (const id of ds) last.set(defVreg[id], id);
     }
     for (const [v, id] of last) {
-      for (const x of defsOf[v]) set(kill[k], x);
-      set(gen[k], id);
+      for (const x of defsOf[v]) set(kill, k, x);
+      set(gen, k, id);
     }
   });
-  const inn = blocks.map(() => new Uint32Array(words));
-  const out = blocks.map(() => new Uint32Array(words));
-  const entry = new Uint32Array(words);
-  for (const id of entryDefs) set(entry, id);
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (let b = 0; b < nb; b++) {
-      const I = inn[b];
-      if (b === 0) I.set(entry);
-      for (const p of preds[b]) {
-        const o = out[p];
-        for (let w = 0; w < words; w++) I[w] |= o[w];
-      }
-      const O = out[b];
-      for (let w = 0; w < words; w++) {
-        const nv = (gen[b][w] | (I[w] & ~kill[b][w])) >>> 0;
-        if (nv !== O[w]) {
-          O[w] = nv;
-          changed = true;
-        }
-      }
-    }
-  }
+  const inn = new Uint32Array(nb * words);
+  const out = new Uint32Array(nb * words);
+  for (const id of entryDefs) set(inn, 0, id); // block 0's in: the entry, plus what its predecessors add
+  fixpoint(words, preds, false, gen, kill, inn, out);
 
   // Union the definitions that reach a common use; remember each use.
   const parent = Int32Array.from({ length: D }, (_, k) => k);
@@ -104,33 +89,35 @@ export function splitWebs(f: Func): Func {
     if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
   };
   const useSites: { i: Ins; field: Field | number; def: number }[] = [];
-  blocks.forEach((b, k) => {
-    const cur = new Map<number, number>(); // vreg -> the one definition reaching here
-    for (let p = b.start; p <= b.end; p++) {
-      const i = f.code[p];
-      const visit = (v: number, field: Field | number) => {
-        if (v < 0 || !cand(v)) return;
-        let first = -1;
-        const c = cur.get(v);
-        if (c !== undefined) first = c;
-        else {
-          for (const x of defsOf[v]) {
-            if (!has(inn[k], x)) continue;
-            if (first < 0) first = x;
-            else union(first, x);
-          }
-        }
-        if (first >= 0) useSites.push({ i, field, def: first });
-      };
+  const cur = new Map<number, number>(); // vreg -> the one definition reaching here
+  let k = 0, i: Ins;
+  const visit = (v: number, field: Field | number) => {
+    if (v < 0 || !cand(v)) return;
+    let first = -1;
+    const c = cur.get(v);
+    if (c !== undefined) first = c;
+    else {
+      for (const x of defsOf[v]) {
+        if (!has(inn, k, x)) continue;
+        if (first < 0) first = x;
+        else union(first, x);
+      }
+    }
+    if (first >= 0) useSites.push({ i, field, def: first });
+  };
+  for (k = 0; k < nb; k++) {
+    cur.clear();
+    for (let p = blocks[k].start; p <= blocks[k].end; p++) {
+      i = f.code[p];
       visit(i.a, 'a');
       visit(i.b, 'b');
       visit(i.c, 'c');
       visit(i.d, 'd');
-      i.args.forEach((v, j) => visit(v, j));
+      for (let j = 0; j < i.args.length; j++) visit(i.args[j], j);
       const ds = insDefs.get(i);
       if (ds) for (const id of ds) cur.set(defVreg[id], id);
     }
-  });
+  }
 
   // One vreg per web: the parameter's web (or the first) keeps the vreg.
   const webVreg = new Int32Array(D).fill(-1);

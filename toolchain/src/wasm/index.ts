@@ -8,10 +8,17 @@
 import { decodeModule } from './decode.js';
 import type { Module } from './types.js';
 import { validateModule } from './validate.js';
+import type { PassTimer } from '../timing.js';
 
-export function loadModule(bytes: Uint8Array): Module {
-  const m = decodeModule(bytes);
-  validateModule(m);
+/** `timer` (wasmc --time-passes): decode and validate are timed. */
+export function loadModule(bytes: Uint8Array, timer?: PassTimer): Module {
+  if (!timer) {
+    const m = decodeModule(bytes);
+    validateModule(m);
+    return m;
+  }
+  const m = timer.run('decode', () => decodeModule(bytes));
+  timer.run('validate', () => validateModule(m));
   return m;
 }
 

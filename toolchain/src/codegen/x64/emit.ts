@@ -920,31 +920,11 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo, isa: E
       if (i.k !== K.Label && (i.k === K.Jmp || i.k === K.BrIf || i.k === K.BrCmp || i.k === K.BrTable || i.k === K.Ret || i.k === K.Trap)) head = [];
     }
   }
-  for (const i of f.code) {
-    curIns = i;
-    if (i.k === K.Label) {
-      // A label reached only by jumps (the code before it never falls
-      // through) starts on a 16-byte boundary: the padding is never executed,
-      // and branch targets then share fewer fetch blocks and predictor entries.
-      // br_table targets get a whole 64-byte line: AMD Zen's branch target
-      // buffer holds at most two branches per line, and a dispatch loop
-      // whose short cases share lines ran 2x slower (bench/interp).
-      // Loop heads (targets of a backward branch) start a 32-byte block; when
-      // reached by falling through, the padding is long NOPs (smartalign).
-      const pi = prevIns;
-      const reachedByJumpOnly = pi && (pi.k === K.Jmp || pi.k === K.BrTable || pi.k === K.Ret || pi.k === K.Trap);
-      const a = reachedByJumpOnly && tableTargets.has(i.off) ? 64 : loopHeads.has(i.off) ? 32 : reachedByJumpOnly ? 16 : 0;
-      if (a > alignedHere) {
-        line(`align ${a}`);
-        alignedHere = a;
-      }
-      out.push(`${labelName(i.off)}:`);
-      continue;
-    }
-    alignedHere = 0;
-    prevIns = i;
-    out.push(`    ; @${i.wasmOff.toString(16)}  ${show(i)}`);
-    // A definition nobody reads (no location) is dropped unless it has effects.
+  /** The code of one instruction other than a label. A definition nobody
+   * reads (no location) is dropped unless it has effects. (A function of its
+   * own: one loop around this switch made V8's optimizing compiler take
+   * most of a cold compile's time.) */
+  const emitIns = (i: Ins) => {
     const deadDef = i.dst >= 0 && loc[i.dst] < 0;
     switch (i.k) {
       case K.Mov: {
@@ -1210,6 +1190,33 @@ export function emitFunction(f: Func, alloc: Allocation, mod: ModuleInfo, isa: E
         break;
       }
     }
+  };
+
+  for (const i of f.code) {
+    curIns = i;
+    if (i.k === K.Label) {
+      // A label reached only by jumps (the code before it never falls
+      // through) starts on a 16-byte boundary: the padding is never executed,
+      // and branch targets then share fewer fetch blocks and predictor entries.
+      // br_table targets get a whole 64-byte line: AMD Zen's branch target
+      // buffer holds at most two branches per line, and a dispatch loop
+      // whose short cases share lines ran 2x slower (bench/interp).
+      // Loop heads (targets of a backward branch) start a 32-byte block; when
+      // reached by falling through, the padding is long NOPs (smartalign).
+      const pi = prevIns;
+      const reachedByJumpOnly = pi && (pi.k === K.Jmp || pi.k === K.BrTable || pi.k === K.Ret || pi.k === K.Trap);
+      const a = reachedByJumpOnly && tableTargets.has(i.off) ? 64 : loopHeads.has(i.off) ? 32 : reachedByJumpOnly ? 16 : 0;
+      if (a > alignedHere) {
+        line(`align ${a}`);
+        alignedHere = a;
+      }
+      out.push(`${labelName(i.off)}:`);
+      continue;
+    }
+    alignedHere = 0;
+    prevIns = i;
+    out.push(`    ; @${i.wasmOff.toString(16)}  ${show(i)}`);
+    emitIns(i);
   }
   // Out-of-line trap stubs.
   for (const code of [...traps].sort((x, y) => x - y)) {

@@ -1,5 +1,5 @@
-// stats.ts — per-iteration samples of servers/kbench and their median
-// (sorting in place: insertion sort, ITERS is small).
+// stats.ts — benchmark samples and their median (servers/kbench, the
+// shell's bench): sorting in place, insertion sort (the counts are small).
 
 export function sortU64(a: StaticArray<u64>, n: i32): void {
   for (let i = 1; i < n; i++) {
