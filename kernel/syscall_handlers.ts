@@ -10,6 +10,7 @@ export * from "./sys_ipc";    // IPC, notifications, IRQs, capabilities
 export { sysMemoryGrow, sysTrap } from "./wasm_user"; // AssemblyScript user programs
 export * from "./sys_process"; // processes, objects, I/O ports, clock, timers, memory (servers/init)
 export * from "./sys_dma";     // DMA memory, device memory, narrowing hardware capabilities (servers/pci, drivers)
+export { sysMemCopy } from "./sys_memcopy"; // copies between memory objects (servers/fs: clients' buffers)
 export { sysIpcTrace } from "./ipctrace"; // IPC tracing (the shell's ipctrace)
 export * from "./sys_console"; // framebuffer info, console log, power (servers/console, kbd, init)
 export * from "./sys_thread";  // thread create, resume, suspend, priority (servers/ktest, kbench)

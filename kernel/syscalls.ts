@@ -350,7 +350,21 @@ export const SYS_THREAD_SUSPEND: u32 = 51;
 //   priority: 0 .. the caller's own priority (a thread never raises one above its own: seL4's MCP rule)
 export const SYS_THREAD_SET_PRIORITY: u32 = 52;
 
-export const SYS_COUNT: u32 = 53;
+// 53 mem_copy(dst: cap, dst_off: u64, src: cap, src_off: u64, len: u64) -> 0 or -KErr
+//   Copies bytes between two memory objects through the kernel's direct map,
+//   neither mapped by the caller (a server moves data to and from a client's
+//   buffer without a mapping the client could pull from under it: a revoked
+//   capability is an error, EMPTY_SLOT, never a fault). Device memory:
+//   WRONG_TYPE; ranges past an object: INVALID_ARGUMENT; overlapping ranges of
+//   one object: INVALID_ARGUMENT.
+//   dst: a RAM memory object capability with RIGHT_WRITE
+//   dst_off: byte offset in dst
+//   src: a RAM memory object capability with RIGHT_READ
+//   src_off: byte offset in src
+//   len: bytes, at most MEM_COPY_MAX; both ranges inside their objects
+export const SYS_MEM_COPY: u32 = 53;
+
+export const SYS_COUNT: u32 = 54;
 
 // the most bytes one debug_write may print
 export const DEBUG_WRITE_MAX: u64 = 0x1000;
@@ -406,6 +420,8 @@ export const KLOG_SIZE: u64 = 0x8000;
 export const POWER_OFF: u64 = 0;
 // power(op): restart the machine
 export const POWER_RESET: u64 = 1;
+// the most bytes one mem_copy copies (128 KiB: bounds the kernel's time with interrupts off)
+export const MEM_COPY_MAX: u64 = 0x20000;
 
 // A Wasm trap of a user program is fault kind FAULT_WASM_TRAP + its code.
 export const FAULT_WASM_TRAP: u64 = 256;

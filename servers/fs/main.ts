@@ -6,8 +6,11 @@
 // (L_BLK_ATTACH); reads and writes name sectors and offsets in it, and the
 // device transfers straight into it. Clients call L_FS_* (servers/lib/
 // storage.ts): paths as bytes in the message words, file data in a buffer
-// each client shares with the server (L_FS_ATTACH; clients.ts), copied
-// once, between the block buffer and it. Every library
+// each client shares with the server (L_FS_ATTACH; clients.ts), never
+// mapped here: the library reads into and writes from the server's bounce
+// buffer, and mem_copy moves the bytes between it and the client's object
+// (a client that revokes its buffer gets an error, not a crashed server).
+// Every library
 // error is answered with E_FS, the code and a message with the detail
 // ("corrupt filesystem: cycle in a cluster chain (cluster 1234)"); a bad
 // image never crashes the server: nothing on the disk is trusted by the
@@ -18,14 +21,14 @@ import { BlockDevice, Volume, findFatVolume, open, close, read, write, fileSize,
   errorMessage, lastDetail, lastValue, INFO_BYTES, INFO_NAME } from "./fat/fs";
 import { E_INVALID, fail } from "./fat/errors";
 import { copyBytes } from "./fat/copy";
-import { sysCall, sysCapDelete, sysDmaAlloc, sysMemMap, sysRecv, sysReplyRecv } from "../lib/sys";
+import { sysCall, sysCapDelete, sysDmaAlloc, sysMemCopy, sysMemMap, sysRecv, sysReplyRecv } from "../lib/sys";
 import { sleepMs } from "../lib/sleep";
 import { call, capsReceived, lastMsg, msgInfo, setRecvSlot, setSendCap } from "../lib/msg";
 import { print, printDec, println } from "../lib/print";
 import { crashCheck } from "../lib/crash";
 import { L_PING, SLOT_SELF, SLOT_USES } from "../lib/proto";
 import {
-  BLK_BUF_PAGES, E_BLK_NOBUF, E_FS, E_FS_NOBUF, FS_PATH_MAX, HW_WINDOW, L_BLK_ATTACH, L_BLK_FLUSH, L_BLK_INFO, L_BLK_READ, L_BLK_WRITE,
+  BLK_BUF_PAGES, E_BLK_NOBUF, E_FS, E_FS_NOBUF, FS_BUF_MAX, FS_PATH_MAX, HW_WINDOW, L_BLK_ATTACH, L_BLK_FLUSH, L_BLK_INFO, L_BLK_READ, L_BLK_WRITE,
   L_FS_ATTACH, L_FS_CLOSE, L_FS_DF, L_FS_DISK, L_FS_LIST, L_FS_MKDIR, L_FS_OPEN, L_FS_READ, L_FS_REMOVE, L_FS_RENAME, L_FS_RMDIR,
   L_FS_SIZE, L_FS_STAT, L_FS_SYNC, L_FS_WRITE, setStageWord, stageBytes, stageIn, stageOut, stageWord, wordsFor
 } from "../lib/storage";
@@ -64,6 +67,18 @@ function blk(label: u64, block: u64, n: u32): bool {
   return false;
 }
 
+// n bytes from the block buffer to buf (toBuf) or from buf to it. buf is
+// the library's (a cache block) or lies in the bounce buffer (clients.ts):
+// then mem_copy does it, eight bytes a step in the kernel, with copyBytes
+// only as the fallback.
+function dbufCopy(buf: usize, n: usize, toBuf: bool): void {
+  if (buf >= clients.BOUNCE && n <= <usize>FS_BUF_MAX && buf - clients.BOUNCE <= <usize>FS_BUF_MAX - n) {
+    const o = <u64>(buf - clients.BOUNCE);
+    if ((toBuf ? sysMemCopy(clients.SLOT_BOUNCE, o, SLOT_DBUF, 0, n) : sysMemCopy(SLOT_DBUF, 0, clients.SLOT_BOUNCE, o, n)) == 0) return;
+  }
+  if (toBuf) copyBytes(buf, DBUF, n); else copyBytes(DBUF, buf, n);
+}
+
 // The block driver as a BlockDevice.
 class IpcDisk extends BlockDevice {
   sectors: u64 = 0;
@@ -74,7 +89,7 @@ class IpcDisk extends BlockDevice {
     while (count > 0) {
       const n = count < this.maxPer ? count : this.maxPer;
       if (!blk(L_BLK_READ, block, n)) return -1;
-      copyBytes(buf, DBUF, <usize>n << 9);   // buf: the library's, or a client's shared buffer
+      dbufCopy(buf, <usize>n << 9, true);
       block += n; count -= n; buf += <usize>n << 9;
     }
     return 0;
@@ -82,7 +97,7 @@ class IpcDisk extends BlockDevice {
   write(block: u64, count: u32, buf: usize): i32 {
     while (count > 0) {
       const n = count < this.maxPer ? count : this.maxPer;
-      copyBytes(DBUF, buf, <usize>n << 9);
+      dbufCopy(buf, <usize>n << 9, false);
       if (!blk(L_BLK_WRITE, block, n)) return -1;
       block += n; count -= n; buf += <usize>n << 9;
     }
@@ -184,6 +199,7 @@ function path(lenWord: u32, from: u32, dst: usize): i32 {
   return <i32>n;
 }
 
+if (!clients.init()) println("fs: no memory for the bounce buffer");
 const mr = tryMount();
 if (mr != 0) println("fs: no volume mounted; ready");
 else println("fs: ready");
@@ -219,12 +235,16 @@ while (true) {
     result(close(vol, handle(stageWord(0))));
   } else if (label == L_FS_READ || label == L_FS_WRITE) {
     // w0 = handle, w1 = file offset, w2 = bytes, w3 = offset in the caller's shared buffer
-    const buf = clients.span(m.badge, stageWord(3), stageWord(2));
-    if (buf == 0) { if (clients.err == 0) error(clients.noBuffer(), E_FS_NOBUF); else error(clients.err); continue; }
+    const off = stageWord(3);
+    const c = clients.check(m.badge, off, stageWord(2));
+    if (c < 0) { if (clients.err == 0) error(clients.noBuffer(), E_FS_NOBUF); else error(clients.err); continue; }
     if (stageWord(1) > 0xFFFF_FFFF) { error(fail(E_INVALID, "file offset past 4 GiB", 0)); continue; }
     const h = handle(stageWord(0));
     const pos = <u32>stageWord(1), n = <u32>stageWord(2);
-    result(label == L_FS_READ ? read(vol, h, pos, buf, n) : write(vol, h, pos, buf, n));
+    if (label == L_FS_WRITE && !clients.move(c, off, n, false)) { error(clients.gone(), E_FS_NOBUF); continue; }
+    const r = label == L_FS_READ ? read(vol, h, pos, clients.BOUNCE, n) : write(vol, h, pos, clients.BOUNCE, n);
+    if (label == L_FS_READ && r > 0 && !clients.move(c, off, <u64>r, true)) { error(clients.gone(), E_FS_NOBUF); continue; }
+    result(r);
   } else if (label == L_FS_SIZE) {
     result(fileSize(vol, handle(stageWord(0))));
   } else if (label == L_FS_LIST || label == L_FS_STAT) {

@@ -16,7 +16,8 @@
 // 1. checks: a read before any attach (E_FS_NOBUF), an attach without a
 //    capability, with something that is no memory object, with one that
 //    is too large; reads outside the buffer, a file offset past 4 GiB, a
-//    bad handle: each answered with a clear error. Then host.bin read in
+//    bad handle, a read and a write after the client revoked the
+//    capability the server holds: each answered with a clear error. Then host.bin read in
 //    odd-sized pieces into odd buffer offsets and compared byte by byte,
 //    and /bench/guest.bin written the same way (pattern 1; the host
 //    compares it with mtools after power-off).
@@ -34,7 +35,7 @@
 // "fsbench: small_open_read_close <median> (min <min>, max <max>, N=<n>)",
 // "fsbench: done" or "fsbench: <n> FAILED"; then the machine powers off.
 
-import { sysCapDelete, sysDmaAlloc, sysMemMap, sysThreadResume, sysThreadSetPriority } from "../lib/sys";
+import { sysCapDelete, sysCapRevoke, sysDmaAlloc, sysMemMap, sysThreadResume, sysThreadSetPriority } from "../lib/sys";
 import { sleepMs } from "../lib/sleep";
 import { threadCreate } from "../lib/thread";
 import { call, lastMsg } from "../lib/msg";
@@ -46,7 +47,7 @@ import {
   E_FS, E_FS_NOBUF, FS_BUF_MAX, L_FS_ATTACH, L_FS_CLOSE, L_FS_DISK, L_FS_OPEN, L_FS_READ, L_FS_REMOVE, L_FS_SIZE, L_FS_SYNC, L_FS_WRITE,
   setStageWord, stageBytes, stageWord, wordsFor
 } from "../lib/storage";
-import { FS_BUF_BYTES, FS_WINDOW, fsAsk, fsAttach, fsData } from "../lib/fsclient";
+import { FS_BUF_BYTES, FS_WINDOW, SLOT_FSBUF, fsAsk, fsAttach, fsData } from "../lib/fsclient";
 import { byteAt, word64 } from "./pattern";
 
 const SEQ_BYTES: u32 = 16 << 20;
@@ -132,6 +133,14 @@ function checks(): void {
   expectError("buffer offset past the end", raw(L_FS_WRITE, <u64>h, 0, 0, FS_BUF_MAX + 8), E_FS, "offset past the end of the shared buffer");
   expectError("file offset past 4 GiB", raw(L_FS_READ, <u64>h, <u64>1 << 32, 10, 0), E_FS, "file offset past 4 GiB");
   expectError("bad handle", raw(L_FS_READ, <u64>1 << 40, 0, 10, 0), E_FS, "bad file handle");
+  // The buffer pulled from under the server (revoking the copy it holds):
+  // the client is told, the server keeps serving, the buffer attaches again.
+  if (sysCapRevoke(SLOT_FSBUF) != 0) failed("revoke of the shared buffer");
+  expectError("read into a revoked buffer", raw(L_FS_READ, <u64>h, 0, 4096, 0), E_FS_NOBUF, "shared buffer is gone");
+  if (!fsAttach() || !ok("attach again", true)) return;
+  if (sysCapRevoke(SLOT_FSBUF) != 0) failed("revoke of the shared buffer");
+  expectError("write from a revoked buffer", raw(L_FS_WRITE, <u64>h, 0, 100, 0), E_FS_NOBUF, "shared buffer is gone");
+  if (!fsAttach() || !ok("attach again", true)) return;
 
   // host.bin in pieces, each at another buffer offset, compared byte by byte.
   if (!ok("size of host.bin", raw(L_FS_SIZE, <u64>h, 0, 0, 0))) return;

@@ -26,7 +26,7 @@ import {
   sysCapMove, sysCapDelete, sysCapRevoke, sysProcSpawn, sysProcGive, sysProcStart, sysProcKill, sysProcInfo,
   sysObjCreate, sysIoportIn, sysIoportOut, sysClockMs, sysTimerSet, sysMemFrames, sysBindNotification, sysIpcTrace,
   sysRaw, sysExit, sysDmaAlloc, sysMemMap, sysMemUnmap, sysMemPhys, sysMemSize, sysDevmemCreate, sysResDerive,
-  sysFbInfo, sysKlogRead, sysKlogWrite, sysPower, sysThreadSetPriority, sysThreadResume, sysThreadSuspend, KErr, RecvOut, WaitOut, SYS_DEBUG_WRITE, SYS_DEBUG_PUTC, SYS_COUNT, SYS_NULL, SYS_MEMORY_GROW,
+  sysFbInfo, sysKlogRead, sysKlogWrite, sysPower, sysMemCopy, MEM_COPY_MAX, sysThreadSetPriority, sysThreadResume, sysThreadSuspend, KErr, RecvOut, WaitOut, SYS_DEBUG_WRITE, SYS_DEBUG_PUTC, SYS_COUNT, SYS_NULL, SYS_MEMORY_GROW,
   SYS_SIGNAL, SYS_PROC_SPAWN, SYS_CAP_COPY, LABEL_FAULT, LABEL_NOTIFICATION, FAULT_EXIT, INFO_TRUNCATED, USER_MEMORY_BASE,
 } from "../lib/sys";
 import { msgInfo, infoLabel, infoLength, infoCaps, msgWord, setMsgWord, setSendCap } from "../lib/msg";
@@ -550,6 +550,34 @@ eq("irq_ack after unbinding", sysIrqAck(IRQ), 0);
     eq("cap_delete of the last capability", sysCapDelete(DMA_RO), 0);
   }
   eqx("DMA memory: every frame back (but the page table the mapping made)", frames(), f1 - 1);
+
+  // mem_copy: bytes between memory objects, by the kernel (servers/fs and its clients' buffers).
+  if (sysDmaAlloc(DMA, 2) > 0 && sysDmaAlloc(SUB, 1) > 0 && eq("mem_map for mem_copy", sysMemMap(DMA, MAPAT, 1), 0)) {
+    for (let i: usize = 0; i < 8192; i++) store<u8>(MAPAT + i, <u8>(i * 7 + 1));
+    eq("mem_copy 100 bytes across a page, odd offsets", sysMemCopy(SUB, 3, DMA, 4090, 100), 0);
+    eq("mem_copy them back elsewhere", sysMemCopy(DMA, 0x1801, SUB, 3, 100), 0);
+    let same = true;
+    for (let i: usize = 0; i < 100; i++) if (load<u8>(MAPAT + 0x1801 + i) != load<u8>(MAPAT + 4090 + i)) same = false;
+    truth("mem_copy moved exactly those bytes", same && load<u8>(MAPAT + 0x1800) == <u8>(0x1800 * 7 + 1) && load<u8>(MAPAT + 0x1865) == <u8>(0x1865 * 7 + 1), "differ");
+    err("mem_copy more than MEM_COPY_MAX", sysMemCopy(SUB, 0, DMA, 0, MEM_COPY_MAX + 1), KErr.INVALID_ARGUMENT);
+    err("mem_copy past the end of dst", sysMemCopy(SUB, 4000, DMA, 0, 100), KErr.INVALID_ARGUMENT);
+    err("mem_copy past the end of src", sysMemCopy(SUB, 0, DMA, 8190, 4), KErr.INVALID_ARGUMENT);
+    err("mem_copy with a wrapping offset", sysMemCopy(SUB, 0, DMA, 0xFFFF_FFFF_FFFF_FF00, 0x200), KErr.INVALID_ARGUMENT);
+    err("mem_copy of overlapping ranges", sysMemCopy(DMA, 0, DMA, 4, 16), KErr.INVALID_ARGUMENT);
+    err("mem_copy from a notification", sysMemCopy(SUB, 0, NT, 0, 8), KErr.WRONG_TYPE);
+    err("mem_copy from an empty slot", sysMemCopy(SUB, 0, 99, 0, 8), KErr.EMPTY_SLOT);
+    err("mem_copy with a slot index over 32 bits", sysRaw(53, SUB, 0, <u64>1 << 33, 0, 8, 0), KErr.INVALID_SLOT);
+    eq("cap_mint memory read-only (for mem_copy)", sysCapMint(SUB, DMA_RO, R, 0), 0);
+    err("mem_copy into a read-only capability", sysMemCopy(DMA_RO, 0, DMA, 0, 8), KErr.INSUFFICIENT_RIGHTS);
+    eq("mem_copy from a read-only capability", sysMemCopy(DMA, 0, DMA_RO, 0, 8), 0);
+    eq("cap_revoke of the memory object", sysCapRevoke(SUB), 0);
+    err("mem_copy from a revoked capability", sysMemCopy(DMA, 0, DMA_RO, 0, 8), KErr.EMPTY_SLOT);
+    if (eq("devmem_create for mem_copy", sysDevmemCreate(DEV, 0xB8000, 1), 0)) {
+      err("mem_copy from device memory", sysMemCopy(DMA, 0, DEV, 0, 8), KErr.WRONG_TYPE);
+      sysCapDelete(DEV);
+    }
+  }
+  sysCapDelete(DMA); sysCapDelete(SUB);
 
   err("devmem_create over RAM", sysDevmemCreate(DEV, 0x100000, 1), KErr.BAD_ADDRESS);
   err("devmem_create unaligned", sysDevmemCreate(DEV, 0xB8010, 1), KErr.INVALID_ARGUMENT);

@@ -49,9 +49,11 @@ export const HW_WINDOW: usize = 0xC000_0000;
 // FS_BUF_MIN..FS_BUF_MAX bytes the client hands over once (L_FS_ATTACH;
 // one per client, told apart by the badge it calls with; a new attach
 // replaces it); reads and writes name an offset and a length inside it and
-// the server moves the data between its block buffer and it
-// (servers/fs/clients.ts). A restarted server has no buffers: requests get
-// E_FS_NOBUF, and the client attaches again and retries.
+// the server moves the data to or from it with mem_copy, never mapping it
+// (servers/fs/clients.ts): a client that revokes or deletes the buffer it
+// sent gets E_FS_NOBUF ("the shared buffer is gone"), not a crashed server.
+// A restarted server has no buffers: requests get E_FS_NOBUF, and the
+// client attaches again and retries.
 // Errors: reply label E_FS or E_FS_NOBUF (w0 = the library's error code,
 // negative) and a message (w1 = its length, bytes from word 2).
 export const L_FS_OPEN: u64 = 96;    // w0 = flags (1 create, 2 truncate, 4 exclusive), w1 = path length, path from word 2 -> w0 = handle

@@ -64,12 +64,13 @@ export const SYS_THREAD_CREATE: u32 = 49;
 export const SYS_THREAD_RESUME: u32 = 50;
 export const SYS_THREAD_SUSPEND: u32 = 51;
 export const SYS_THREAD_SET_PRIORITY: u32 = 52;
-export const SYS_COUNT: u32 = 53;
+export const SYS_MEM_COPY: u32 = 53;
+export const SYS_COUNT: u32 = 54;
 
 // Per call, in number order, 7 characters: the result (s status, v value,
 // n noreturn), then the kinds of the 6 argument registers (u u64, i i64,
 // w u32, b u8, c cap, p uptr, l usize, - unused). For fuzzers.
-export const SYS_ARG_KINDS: string = "s------sb-----vpl----nu-----s------scuuuuuscuuuuuvuu----nwu----scuuuuuscuuuuusc-----sc-----suuuuu-sc-----sc-----sc-----sc-----scc----sc-----scc----sccwu--scc----sc-----sc-----vplwccusccwwu-sc-----sc-----vc-----swcu---vcww---scwww--v------scu----v------sc-----sw-----vcu----scpw---sc-----vc-----scuu---sccuu--vc-----sp-----vplu---spl----sw-----sccccupsc-----sc-----scw----";
+export const SYS_ARG_KINDS: string = "s------sb-----vpl----nu-----s------scuuuuuscuuuuuvuu----nwu----scuuuuuscuuuuusc-----sc-----suuuuu-sc-----sc-----sc-----sc-----scc----sc-----scc----sccwu--scc----sc-----sc-----vplwccusccwwu-sc-----sc-----vc-----swcu---vcww---scwww--v------scu----v------sc-----sw-----vcu----scpw---sc-----vc-----scuu---sccuu--vc-----sp-----vplu---spl----sw-----sccccupsc-----sc-----scw----scucuu-";
 
 // the most bytes one debug_write may print
 export const DEBUG_WRITE_MAX: u64 = 0x1000;
@@ -125,6 +126,8 @@ export const KLOG_SIZE: u64 = 0x8000;
 export const POWER_OFF: u64 = 0;
 // power(op): restart the machine
 export const POWER_RESET: u64 = 1;
+// the most bytes one mem_copy copies (128 KiB: bounds the kernel's time with interrupts off)
+export const MEM_COPY_MAX: u64 = 0x20000;
 
 // The kernel's error codes (kernel/errors.ts); calls return them negated.
 export enum KErr {
@@ -585,6 +588,21 @@ export declare function sysThreadSuspend(thread: u32): i64;
 //   priority: 0 .. the caller's own priority (a thread never raises one above its own: seL4's MCP rule)
 @external("sys", "thread_set_priority")
 export declare function sysThreadSetPriority(thread: u32, priority: u32): i64;
+
+// 53 mem_copy(dst: cap, dst_off: u64, src: cap, src_off: u64, len: u64) -> 0 or -KErr
+//   Copies bytes between two memory objects through the kernel's direct map,
+//   neither mapped by the caller (a server moves data to and from a client's
+//   buffer without a mapping the client could pull from under it: a revoked
+//   capability is an error, EMPTY_SLOT, never a fault). Device memory:
+//   WRONG_TYPE; ranges past an object: INVALID_ARGUMENT; overlapping ranges of
+//   one object: INVALID_ARGUMENT.
+//   dst: a RAM memory object capability with RIGHT_WRITE
+//   dst_off: byte offset in dst
+//   src: a RAM memory object capability with RIGHT_READ
+//   src_off: byte offset in src
+//   len: bytes, at most MEM_COPY_MAX; both ranges inside their objects
+@external("sys", "mem_copy")
+export declare function sysMemCopy(dst: u32, dst_off: u64, src: u32, src_off: u64, len: u64): i64;
 
 // Any system call with raw registers: number, then rdi, rsi, rdx, r10, r8,
 // r9 as given (no conversion of pointers); returns rax. For tests.

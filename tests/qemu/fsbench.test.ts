@@ -4,7 +4,10 @@
 // here with mkfs.fat + mcopy (tests/bench/fsimage.ts). Checked: a request
 // before any attach gets E_FS_NOBUF; bad attaches (no capability, not a
 // memory object, too large) and requests outside the buffer, past 4 GiB or
-// with a bad handle get clear errors; a host file read in odd pieces into
+// with a bad handle get clear errors; a client that revokes the buffer
+// it attached gets E_FS_NOBUF ("gone") for a read and a write, and the
+// server keeps running (it copies with mem_copy, never through a mapping
+// of the client's memory); a host file read in odd pieces into
 // odd buffer offsets is byte-for-byte what the host wrote; what the guest
 // wrote the same way, and the benchmark's 16 MiB file, are byte-for-byte
 // what mtools reads after power-off, and fsck.fat finds nothing wrong.
@@ -51,6 +54,9 @@ describe('filesystem server: bulk data through a shared buffer (servers/fsbench)
     check('buffer offset past the end', 'invalid argument (buffer offset past the end of the shared buffer (bytes) 131072)');
     check('file offset past 4 GiB', 'invalid argument (file offset past 4 GiB)');
     check('bad handle', 'bad file handle (bad handle 2147483647)');
+    const gone = 'invalid argument (the shared buffer is gone (its capability was revoked or deleted): attach again)';
+    check('read into a revoked buffer', gone);
+    check('write from a revoked buffer', gone);
     expect(log).toMatch(/^fsbench: check attach ok$/m);
   });
 

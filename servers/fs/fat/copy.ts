@@ -1,7 +1,7 @@
 // copy.ts — the FAT library's copies of file data between the caller's
-// buffer and sectors. The filesystem server passes its clients' shared
-// buffers (servers/fs/clients.ts), which it maps in the hardware window
-// above its linear memory: memory.copy checks both ranges against the
+// buffer and sectors. The filesystem server passes its bounce buffer
+// (servers/fs/clients.ts), which it maps in the hardware window above its
+// linear memory: memory.copy checks both ranges against the
 // linear memory's size and traps there, plain loads and stores do not (the
 // page tables guard them). 64 and 8 bytes at a time, then the tail; the
 // two ranges do not overlap.

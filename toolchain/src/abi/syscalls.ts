@@ -489,6 +489,18 @@ export const SYSCALLS: readonly Syscall[] = [
     result: 'status',
     doc: 'Sets a thread\'s priority; INSUFFICIENT_RIGHTS above the caller\'s own.',
   },
+  {
+    name: 'mem_copy', number: 53,
+    args: [
+      { name: 'dst', type: 'cap', doc: 'a RAM memory object capability with RIGHT_WRITE' },
+      { name: 'dst_off', type: 'u64', doc: 'byte offset in dst' },
+      { name: 'src', type: 'cap', doc: 'a RAM memory object capability with RIGHT_READ' },
+      { name: 'src_off', type: 'u64', doc: 'byte offset in src' },
+      { name: 'len', type: 'u64', doc: 'bytes, at most MEM_COPY_MAX; both ranges inside their objects' },
+    ],
+    result: 'status',
+    doc: 'Copies bytes between two memory objects through the kernel\'s direct map, neither mapped by the caller (a server moves data to and from a client\'s buffer without a mapping the client could pull from under it: a revoked capability is an error, EMPTY_SLOT, never a fault). Device memory: WRONG_TYPE; ranges past an object: INVALID_ARGUMENT; overlapping ranges of one object: INVALID_ARGUMENT.',
+  },
 ];
 
 /** Constants shared by the kernel, the user library and the NASM programs. */
@@ -526,6 +538,7 @@ export const CONSTANTS: readonly Constant[] = [
   { name: 'KLOG_SIZE', value: 32768n, doc: 'bytes of the console log the kernel keeps (klog_read)' },
   { name: 'POWER_OFF', value: 0n, doc: 'power(op): ACPI S5' },
   { name: 'POWER_RESET', value: 1n, doc: 'power(op): restart the machine' },
+  { name: 'MEM_COPY_MAX', value: 0x2_0000n, doc: 'the most bytes one mem_copy copies (128 KiB: bounds the kernel\'s time with interrupts off)' },
 ];
 
 /** Fault kinds for Wasm traps (the plan's fault messages): FAULT_WASM_TRAP + trap code. */
