@@ -6,7 +6,9 @@
 // stop the engine, clear the errors, COMRESET if the device is stuck busy,
 // start again. The caller gets the task file (status | error << 8) of a
 // failed command, so the request fails with E_BLK_IO and the next one
-// finds a working port.
+// finds a working port. The first completion announced by the interrupt
+// (and the first one only the timer found) is logged, so a boot shows
+// whether the IRQ reaches the driver.
 
 import { sysClockMs, sysIrqAck } from "../lib/sys";
 import { print, printDec, printHex, println } from "../lib/print";
@@ -22,6 +24,19 @@ export class Slot {
   ctPhys: u64 = 0;
   irq: u32 = 0;           // the IRQ capability's slot, 0: none (timer polling)
   timeoutMs: i64 = 30_000;
+  byIrq: u64 = 0;         // commands whose completion the interrupt announced
+  byPoll: u64 = 0;        // ... that the 50 ms timer found (an IRQ that never came)
+}
+
+// The first completion of each kind is logged: the tests tell from it
+// whether the device's interrupt reaches the driver or only the timer does.
+function counted(s: Slot, byIrq: bool): void {
+  if (byIrq) s.byIrq++; else s.byPoll++;
+  if ((byIrq ? s.byIrq : s.byPoll) != 1) return;
+  print("ahci: port "); printDec(s.port);
+  if (byIrq) println(": first command completed by its interrupt");
+  else if (s.irq != 0) println(": a completion found by the 50 ms timer before its interrupt came");
+  else println(": first command completed (timer polling, no IRQ)");
 }
 
 export const ST_TIMEOUT: u32 = 0x1_0000;   // never completed (ORed with the task file)
@@ -59,6 +74,7 @@ export function ataCommand(s: Slot, cmd: u8, lba: u64, count: u32, phys: u64, by
   irqRearm(s.irq);                               // the line is low now: this command's interrupt is an edge we see
   pwr(p, PxCI, 1);
   const end = sysClockMs() + s.timeoutMs;
+  let waited = false, woke = false;               // whether the last wait ended by the IRQ
   while (true) {
     const is = prd(p, PxIS);
     if ((is & IS_ERRORS) != 0) {
@@ -70,14 +86,15 @@ export function ataCommand(s: Slot, cmd: u8, lba: u64, count: u32, phys: u64, by
       recover(s, "after the error");
       return tfd | 0x100_0000;   // nonzero even if the device set no bits
     }
-    if ((prd(p, PxCI) & 1) == 0) break;
+    if ((prd(p, PxCI) & 1) == 0) { if (waited) counted(s, woke); break; }
     if (sysClockMs() >= end) {
       waitDone();
       print("ahci: port "); printDec(p); print(": command "); printHex(cmd, 2); print(" at sector "); printDec(lba); println(" timed out");
       recover(s, "after the timeout");
       return ST_TIMEOUT | (prd(p, PxTFD) & 0xFFFF);
     }
-    waitIrq(50);
+    woke = waitIrq(50);
+    waited = true;
     pwr(p, PxIS, prd(p, PxIS) & ~IS_ERRORS);   // completion bits; errors stay for the check above
     wr(IS, 1 << p);
     if (s.irq != 0) sysIrqAck(s.irq);

@@ -17,12 +17,12 @@
 //   0x000 command list (32 headers; slot 0 used)   0x400 received FISes
 //   0x500 command table (register FIS, PRDT at +0x80)   0x800 IDENTIFY data
 
-import { sysCapDelete, sysDmaAlloc, sysIrqAck, sysIrqSetNotification, sysMemMap } from "../lib/sys";
+import { sysCapDelete, sysDmaAlloc, sysIrqAck, sysMemMap } from "../lib/sys";
 import { call, capsReceived, lastMsg, setRecvSlot } from "../lib/msg";
 import { print, printByte, printDec, printHex, println } from "../lib/print";
-import { SLOT_NTFN, SLOT_USES } from "../lib/proto";
+import { SLOT_USES } from "../lib/proto";
 import { BLK_KIND_AHCI, HW_WINDOW, L_PCI_BAR, L_PCI_CAP, L_PCI_ENABLE, L_PCI_FIND, PCI_CAP_IRQ } from "../lib/storage";
-import { BlockDriver, serveBlock } from "../lib/blkserve";
+import { bindIrq, BlockDriver, serveBlock } from "../lib/blkserve";
 import { ABAR, powerPort, prd, pwr, rd, startPort, stopPort, takeController, wr } from "./hba";
 import { ataCommand, Slot } from "./command";
 import {
@@ -31,7 +31,7 @@ import {
 } from "./regs";
 
 const PCI: u32 = SLOT_USES;
-const SLOT_ABAR: u32 = 20, SLOT_DIRQ: u32 = 21, SLOT_DMA: u32 = 22;
+const SLOT_ABAR: u32 = 20, SLOT_DIRQ: u32 = 21, SLOT_DMA: u32 = 22, SLOT_IRQ_NTFN: u32 = 23;
 const MEM: usize = HW_WINDOW;
 const CL_OFF: u32 = 0x000, FB_OFF: u32 = 0x400, CT_OFF: u32 = 0x500, ID_OFF: u32 = 0x800;
 const ID: usize = MEM + ID_OFF;
@@ -137,7 +137,7 @@ function probe(): bool {
     sysCapDelete(SLOT_DIRQ);
     setRecvSlot(SLOT_DIRQ);
     const ir = call(PCI, L_PCI_CAP, 2, index, PCI_CAP_IRQ);
-    slot.irq = ir == 0 && lastMsg().label == 0 && capsReceived() != 0 && sysIrqSetNotification(SLOT_DIRQ, SLOT_NTFN) == 0 ? SLOT_DIRQ : 0;
+    slot.irq = ir == 0 && lastMsg().label == 0 && capsReceived() != 0 && bindIrq(SLOT_DIRQ, SLOT_IRQ_NTFN) ? SLOT_DIRQ : 0;
     if (slot.irq != 0) sysIrqAck(SLOT_DIRQ);
     if (tryController(index, info0, info1)) {
       print("ahci: using port "); printDec(slot.port); print(", irq "); println(slot.irq != 0 ? "yes" : "no (timer polling)");

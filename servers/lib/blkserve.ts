@@ -9,7 +9,9 @@
 // client that asks (servers/fs picks the driver with a device) gets an
 // answer instead of waiting on an endpoint nobody receives on.
 
-import { sysCapDelete, sysCapMove, sysIrqAck, sysMemPhys, sysMemSize, sysRecv, sysTimerSet, sysWait, WaitOut } from "./sys";
+import {
+  sysCapDelete, sysCapMint, sysCapMove, sysIrqAck, sysIrqSetNotification, sysMemPhys, sysMemSize, sysRecv, sysTimerSet, sysWait, WaitOut
+} from "./sys";
 import { capsReceived, lastMsg, replyRecv, setMsgWord, setRecvSlot } from "./msg";
 import { crashCheck } from "./crash";
 import { L_PING, SLOT_NTFN, SLOT_SELF } from "./proto";
@@ -37,13 +39,25 @@ const SLOT_BUF: u32 = 24, SLOT_RECV: u32 = 25;
 let bufPhys: u64 = 0, bufSize: u64 = 0;
 
 const waitOut = memory.data(offsetof<WaitOut>(), 8);
+// The timer signals the notification with bit 0 (SLOT_NTFN has no badge);
+// an IRQ bound by bindIrq with IRQ_BIT, so a wake-up says which it was.
+const IRQ_BIT: u64 = 2;
+// Bind the IRQ capability in irqSlot to the server's notification through
+// a copy badged IRQ_BIT in slot ntfnSlot (an empty slot). True when bound.
+export function bindIrq(irqSlot: u32, ntfnSlot: u32): bool {
+  sysCapDelete(ntfnSlot);
+  if (sysCapMint(SLOT_NTFN, ntfnSlot, 2, IRQ_BIT) != 0) return false;   // RIGHT_WRITE
+  return sysIrqSetNotification(irqSlot, ntfnSlot) == 0;
+}
 // Wait for an interrupt on the server's notification (where the driver
 // bound its device's IRQ) or for ms milliseconds, whichever comes first
 // (the timer covers a lost or missing interrupt). The caller then checks
 // the device, clears its interrupt status and acknowledges the IRQ.
-export function waitIrq(ms: u64): void {
+// True when an IRQ bound by bindIrq was among what woke it.
+export function waitIrq(ms: u64): bool {
   sysTimerSet(SLOT_NTFN, ms);
   sysWait(SLOT_NTFN, waitOut);
+  return (load<u64>(waitOut) & IRQ_BIT) != 0;
 }
 // No timer left behind after a completion.
 export function waitDone(): void { sysTimerSet(SLOT_NTFN, 0); }
