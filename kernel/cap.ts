@@ -13,12 +13,14 @@
 // Revoke deletes every descendant of a cap (iteratively, deepest first);
 // delete removes one cap and hands its children to its parent; move keeps
 // the cap's place in the tree. An object dies with its last capability
-// (capCount): a thread leaves the run queues, an address space frees its
-// page tables, a memory object frees its frame. A memory capability can
-// hold one mapping of its frame (mapping.ts); deleting the capability,
-// or revoking it from above, removes that mapping. A CNode must be empty
-// before its last capability can go (NOT_EMPTY): that rule keeps deletion
-// free of recursion (a CNode full of caps to CNodes ...).
+// (capCount): a thread leaves the run queues (a process's first thread
+// takes its process along: process.ts processOrphaned), an address space
+// frees its page tables, a memory object frees its frame. A memory
+// capability can hold one mapping of its frame (mapping.ts); deleting
+// the capability, or revoking it from above, removes that mapping. A
+// CNode must be empty before its last capability can go (NOT_EMPTY):
+// that rule keeps deletion free of recursion (a CNode full of caps to
+// CNodes ...).
 //
 // Every operation has a decode step (capCheck*: arguments, types, rights;
 // changes nothing) and a perform step that cannot fail. Operations name
@@ -192,6 +194,9 @@ function release(type: u32, obj: u32): void {
     // by the syscall fuzzer: tests/kernel/procdestroy.test.ts).
     if (<i32>obj == execCur) execStop(obj);
     ipcThreadGone(obj);   // out of every queue; a call it served fails
+    // A process's first thread: the process goes too, and its TCB after it
+    // (process.ts processOrphaned; the slot is already empty here).
+    if (processOrphaned(obj)) return;
   } else if (type == OBJ_ENDPOINT) {
     ipcEndpointGone(obj); // its waiters are woken with CANCELLED
   } else if (type == OBJ_NOTIFICATION) {
@@ -514,3 +519,8 @@ export function slotUnmap(id: u32): void {
   s.mapGen = 0;
   s.mapVa = 0;
 }
+
+// Last, not with the imports above: process.ts sizes its tables with this
+// file's constants (MAX_CNODES), so they must be declared before the
+// compiler reaches it (AssemblyScript compiles an import where it stands).
+import { processOrphaned } from "./process";

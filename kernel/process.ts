@@ -25,15 +25,21 @@
 // from its program headers) are unmapped and freed; then the address space
 // (its page tables) and the CNode. Frames mapped by anybody else's memory
 // capability are not the process's and are left alone.
+//
+// The same teardown runs when the first thread (TF_PROCESS) loses its last
+// capability some other way: a supervisor deleting or revoking its own
+// instead of proc_kill, the process deleting its slot 2 after that, or a
+// torn-down CNode that held it (processOrphaned, called by cap.ts release).
+// Without it the CNode, which holds itself, and everything in it leaked.
 
 import { KErr } from "./errors";
 import { print, printChar, printDec, printHex, println } from "./print";
 import { phys_read16, phys_read32, phys_read64 } from "./x86";
 import { capCreate, capCopy, capDelete, cnodeCreateRoot, createdObj, objPhys, CNODE_SLOTS, MAX_CNODES, slot, slotId, slotType } from "./cap";
-import { OBJ_ADDRESS_SPACE, OBJ_CNODE, OBJ_ENDPOINT, OBJ_MEMORY, OBJ_NULL, OBJ_THREAD } from "./objects";
+import { objFree, objRefValid, OBJ_ADDRESS_SPACE, OBJ_CNODE, OBJ_ENDPOINT, OBJ_MEMORY, OBJ_NULL, OBJ_THREAD } from "./objects";
 import { memMap } from "./mapping";
 import { FAULT_EXIT, USER_IPC_BUFFER } from "./syscalls";
-import { tcb, tcbSetReg, REG_RIP, REG_RSP, REG_RFLAGS, REG_ENTRY, ENTRY_IRET, TF_EXTRA } from "./tcb";
+import { tcb, tcbSetReg, REG_RIP, REG_RSP, REG_RFLAGS, REG_ENTRY, ENTRY_IRET, TF_EXTRA, TF_PROCESS, MAX_THREADS } from "./tcb";
 import { threadConfigure, threadResume, NO_SLOT } from "./thread";
 import { elfCheck, elfEntry, elfErrorText, elfLoad, ELF_OK, USER_STACK_TOP, USER_STACK_PAGES } from "./elf";
 import { vmLookup, vmUnmap, lookupPhys, PTE_ADDR, MAP_WRITE } from "./paging";
@@ -102,6 +108,7 @@ export function processCreate(phys: u64, size: u64, name: usize, priority: u32):
   }
   threadConfigure(<u32>cn, PROC_SLOT_THREAD, PROC_SLOT_VSPACE, PROC_SLOT_CNODE, NO_SLOT, ipcBuffer);
   tcb(t).name = <u32>name;
+  tcb(t).flags = TF_PROCESS;
   tcbSetReg(t, REG_RIP, entry);
   tcbSetReg(t, REG_RSP, USER_STACK_TOP);
   tcbSetReg(t, REG_RFLAGS, USER_RFLAGS);
@@ -131,17 +138,24 @@ export function processExit(t: u32, status: u64): void {
 }
 
 // Free a stopped process: thread, capabilities, image frames, address
-// space, CNode. False if t is not a process's thread.
+// space, CNode. False if t is not a process's thread (or its process is
+// already gone: tcb.cnode = -1 marks that).
 export function processDestroy(t: u32): bool {
-  const c = tcb(t).cnode;
+  const x = tcb(t);
+  const c = x.cnode;
   if (c < 0) return false;
   const cn = <u32>c;
-  const pml4 = tcb(t).pml4;
-  const space = tcb(t).vspace;
-  if (execSpace() == pml4) execKernelSpace(); // a live address space cannot be freed
+  const pml4 = x.pml4;
+  const space = x.vspace;
   // The thread may outlive this through a capability given away; it must
   // never run again (its frames go below).
-  tcb(t).cnode = -1;
+  x.cnode = -1;
+  // A process that emptied and deleted its own CNode: that index may be
+  // somebody else's now (the generation tells), nothing is left to free.
+  if (!objRefValid(OBJ_CNODE, cn, x.cnodeGen)) return false;
+  // Its page tables are walked below only while the space is still its own.
+  const spaceLive = space >= 0 && objRefValid(OBJ_ADDRESS_SPACE, <u32>space, x.vspaceGen);
+  if (spaceLive && execSpace() == pml4) execKernelSpace(); // a live address space cannot be freed
   // Everything but the address space and the CNode's own capability, wherever
   // the process moved them (cap_move): deleting its space here would free
   // the page tables the walks below read (found by the syscall fuzzer:
@@ -155,9 +169,45 @@ export function processDestroy(t: u32): bool {
     if (ty == OBJ_CNODE && obj == cn) { if (self < 0 || i == PROC_SLOT_CNODE) self = <i32>i; continue; }
     capDelete(cn, i);
   }
-  wasmMemoryRelease(pml4); // a wasmc program's linear memory, with its memory_grow pages (wasm_user.ts)
-  freeImageFrames(cn, pml4);
+  if (spaceLive) {
+    wasmMemoryRelease(pml4); // a wasmc program's linear memory, with its memory_grow pages (wasm_user.ts)
+    freeImageFrames(cn, pml4);
+  }
   cnodeDestroy(cn, self);
+  return true;
+}
+
+// Processes whose first thread lost its last capability while another
+// teardown ran (processOrphaned): their threads, waiting for their turn.
+// A thread is queued once (its TCB stays allocated until it is taken).
+const orphans = memory.data(<i32>MAX_THREADS * 4, 4);
+let orphanCount: u32 = 0;
+let reaping = false;
+
+// cap.ts release: thread t lost its last capability (it is already out of
+// every queue). A process's first thread not yet torn down takes its
+// process with it, as processDestroy, and its TCB is freed after that:
+// true. False: any other thread, which the caller frees.
+// Called from inside a capability deletion whose slot is already empty;
+// the outer operation re-reads its slots afterwards (capRevoke starts
+// again from its root, processDestroy's loop sees emptied slots). A
+// teardown that finds the last capability of another process's thread
+// (a supervisor's CNode) queues it rather than recursing, so the kernel
+// stack holds at most one teardown inside another however long the chain.
+export function processOrphaned(t: u32): bool {
+  const x = tcb(t);
+  if ((x.flags & TF_PROCESS) == 0 || x.cnode < 0) return false;
+  store<u32>(orphans + (<usize>orphanCount << 2), t);
+  orphanCount++;
+  if (reaping) return true;
+  reaping = true;
+  while (orphanCount > 0) {
+    orphanCount--;
+    const o = load<u32>(orphans + (<usize>orphanCount << 2));
+    processDestroy(o);
+    objFree(OBJ_THREAD, o);
+  }
+  reaping = false;
   return true;
 }
 

@@ -159,9 +159,11 @@ export function sysProcKill(proc: u32): i64 {
   if (t < 0) return err(capError);
   if (t == execCur) return err(KErr.INVALID_ARGUMENT);
   if (tcb(<u32>t).cnode < 0) return err(KErr.INVALID_ARGUMENT);
-  capDelete(<u32>myCnode(), proc);
+  // The capability last: were it the thread's last, its deletion would
+  // already tear the process down (process.ts processOrphaned).
   execStop(<u32>t);
   processDestroy(<u32>t);
+  capDelete(<u32>myCnode(), proc);
   return 0;
 }
 

@@ -74,6 +74,9 @@ export const ENTRY_SYSCALL: u64 = 1;
 // Tcb.flags: made by thread_create (sys_thread.ts), not a process's first
 // thread: its exit stops only it (process.ts processExit).
 export const TF_EXTRA: u32 = 1;
+// A process's first thread (process.ts processCreate): its last capability
+// going takes the process with it (processOrphaned).
+export const TF_PROCESS: u32 = 2;
 
 // The register area follows the fields, 8-byte aligned.
 export const TCB_REGS_OFFSET: u32 = <u32>((offsetof<Tcb>() + 7) & ~7);
