@@ -18,6 +18,15 @@
 // Either way vector 0xFF is the local APIC's spurious vector, and IRQ 2
 // (the 8259 cascade) is never a device.
 //
+// MSI (APIC mode only): IRQs MSI_FIRST .. MSI_FIRST + MSI_COUNT - 1
+// (IRQ_MSI_FIRST of the ABI table, vectors 224..239) are no I/O APIC
+// input: a PCI device writes the message irqMsiMessage() describes (the
+// PCI server programs it, servers/pci/msi.ts) straight to the local APIC.
+// A message is an edge and cannot hold a line asserted, so these IRQs are
+// never masked: each message is accepted, EOId and signalled (the
+// notification coalesces them), and the driver's acknowledgement has
+// nothing to unmask.
+//
 // The interrupt dispatcher (interrupt_dispatch, exec's) calls
 // interruptAccept(vector) first: it counts timer ticks and sends every EOI
 // there is to send, masks a device's line (unmasked again by irqUnmask when
@@ -37,6 +46,7 @@ import { ioapicSetup, ioapicCount, ioapicFor, ioapicRoute, ioapicSetMasked, ioap
 import { picInit, picMask, picUnmask, picEoi, picSpurious, PIC_VECTOR_BASE } from "./pic";
 import { pitPeriodic, pitStop } from "./pit";
 import { hpetInit, hpetHz } from "./hpet";
+import { IRQ_MSI_FIRST, IRQ_MSI_COUNT } from "./syscalls";
 
 export const INT_NONE: u32 = 0;
 export const INT_APIC: u32 = 1;
@@ -48,6 +58,10 @@ export const SPURIOUS_VECTOR: u32 = LAPIC_SPURIOUS_VECTOR; // 0xFF
 // IRQ numbers (and so vectors 32 .. 32 + IRQ_LIMIT - 1) stop below the timer.
 export const IRQ_LIMIT: u32 = TIMER_VECTOR - IRQ_VECTOR_BASE;
 const CASCADE_IRQ: u32 = 2;
+export const MSI_FIRST: u32 = <u32>IRQ_MSI_FIRST;   // GSIs stop below it
+export const MSI_COUNT: u32 = <u32>IRQ_MSI_COUNT;
+// @ts-ignore: decorator
+@inline function isMsi(irq: u32): bool { return irq >= MSI_FIRST && irq - MSI_FIRST < MSI_COUNT; }
 
 // What interruptAccept() says, besides an IRQ number (>= 0).
 export const ACCEPT_TIMER: i32 = -1;     // a tick: counted, EOI sent; the scheduler's turn
@@ -109,7 +123,9 @@ export function irqValid(irq: u32): bool {
   if (irq == CASCADE_IRQ) return false;
   if (interruptMode == INT_PIC) return irq < 16;
   if (interruptMode != INT_APIC || irq >= IRQ_LIMIT) return false;
+  if (isMsi(irq)) return true;
   if (irq >= 16 && claimed(irq)) return false;   // that GSI belongs to an ISA IRQ
+  if (irq >= MSI_FIRST) return false;             // above the MSIs: no GSI
   return ioapicFor(irqGsi(irq)) >= 0;
 }
 
@@ -125,14 +141,25 @@ export function vectorIrq(vector: u32): i32 {
   return irqValid(irq) ? <i32>irq : -1;
 }
 
+// The MSI message of `irq` for a PCI device: vector | destination local
+// APIC ID << 8 (address 0xFEE00000 | ID << 12, data = the vector: fixed
+// delivery, edge), or -1 when `irq` is no MSI IRQ, not in APIC mode, or
+// the local APIC ID does not fit the 8-bit destination field.
+export function irqMsiMessage(irq: u32): i64 {
+  if (interruptMode != INT_APIC || !isMsi(irq) || lapicId > 0xFF) return -1;
+  return <i64>(IRQ_VECTOR_BASE + irq) | (<i64>lapicId << 8);
+}
+
 export function irqMask(irq: u32): bool {
   if (!irqValid(irq)) return false;
+  if (isMsi(irq)) return true;             // nothing to mask (see the top)
   if (interruptMode == INT_PIC) { picMask(irq); return true; }
   return ioapicSetMasked(irqGsi(irq), true);
 }
 
 export function irqUnmask(irq: u32): bool {
   if (!irqValid(irq)) return false;
+  if (isMsi(irq)) return true;
   if (interruptMode == INT_PIC) { picUnmask(irq); return true; }
   return ioapicSetMasked(irqGsi(irq), false);
 }
@@ -185,7 +212,7 @@ function routeAll(): void {
     const first = ioapicFirstGsi(i);
     for (let j: u32 = 0; j < ioapicInputs(i); j++) {
       const gsi = first + j;
-      if (gsi < 16 || gsi >= IRQ_LIMIT || claimed(gsi)) continue;
+      if (gsi < 16 || gsi >= MSI_FIRST || claimed(gsi)) continue;
       ioapicRoute(gsi, IRQ_VECTOR_BASE + gsi, irqFlags(gsi) | REDIR_MASKED, lapicId);
     }
   }

@@ -9,7 +9,7 @@
 
 import { KErr } from "./errors";
 import { SYS_COUNT } from "./syscalls";
-import { sysNull, sysDebugPutc, sysDebugWrite, sysExit, sysYield, sysCall, sysReplyRecv, sysMemoryGrow, sysTrap, sysSend, sysNbSend, sysRecv, sysNbRecv, sysReply, sysReplySave, sysSignal, sysWait, sysPoll, sysIrqSetNotification, sysIrqAck, sysCapCopy, sysCapMint, sysCapMove, sysCapDelete, sysCapRevoke, sysProcSpawn, sysProcGive, sysProcStart, sysProcKill, sysProcInfo, sysObjCreate, sysIoportIn, sysIoportOut, sysClockMs, sysTimerSet, sysMemFrames, sysBindNotification, sysIpcTrace, sysDmaAlloc, sysMemMap, sysMemUnmap, sysMemPhys, sysDevmemCreate, sysResDerive, sysMemSize, sysFbInfo, sysKlogRead, sysKlogWrite, sysPower, sysThreadCreate, sysThreadResume, sysThreadSuspend, sysThreadSetPriority, sysMemCopy } from "./syscall_handlers";
+import { sysNull, sysDebugPutc, sysDebugWrite, sysExit, sysYield, sysCall, sysReplyRecv, sysMemoryGrow, sysTrap, sysSend, sysNbSend, sysRecv, sysNbRecv, sysReply, sysReplySave, sysSignal, sysWait, sysPoll, sysIrqSetNotification, sysIrqAck, sysCapCopy, sysCapMint, sysCapMove, sysCapDelete, sysCapRevoke, sysProcSpawn, sysProcGive, sysProcStart, sysProcKill, sysProcInfo, sysObjCreate, sysIoportIn, sysIoportOut, sysClockMs, sysTimerSet, sysMemFrames, sysBindNotification, sysIpcTrace, sysDmaAlloc, sysMemMap, sysMemUnmap, sysMemPhys, sysDevmemCreate, sysResDerive, sysMemSize, sysFbInfo, sysKlogRead, sysKlogWrite, sysPower, sysThreadCreate, sysThreadResume, sysThreadSuspend, sysThreadSetPriority, sysMemCopy, sysIrqMsi } from "./syscall_handlers";
 
 // System call `num` with the argument registers a0..a5 (rdi, rsi, rdx,
 // r10, r8, r9) as the thread left them. Unknown numbers and arguments
@@ -245,6 +245,10 @@ export function syscallDispatch(num: u64, a0: u64, a1: u64, a2: u64, a3: u64, a4
       if (a0 > 0xFFFF_FFFF) return -<i64>KErr.INVALID_SLOT; // dst
       if (a2 > 0xFFFF_FFFF) return -<i64>KErr.INVALID_SLOT; // src
       return sysMemCopy(<u32>a0, a1, <u32>a2, a3, a4);
+    }
+    case 54: { // irq_msi(irq: u32)
+      if (a0 > 0xFFFF_FFFF) return -<i64>KErr.INVALID_SLOT; // irq
+      return sysIrqMsi(<u32>a0);
     }
   }
   return -<i64>KErr.INVALID_ARGUMENT;

@@ -11,6 +11,7 @@ export { sysMemoryGrow, sysTrap } from "./wasm_user"; // AssemblyScript user pro
 export * from "./sys_process"; // processes, objects, I/O ports, clock, timers, memory (servers/init)
 export * from "./sys_dma";     // DMA memory, device memory, narrowing hardware capabilities (servers/pci, drivers)
 export { sysMemCopy } from "./sys_memcopy"; // copies between memory objects (servers/fs: clients' buffers)
+export { sysIrqMsi } from "./sys_msi";   // MSI messages for PCI devices (servers/pci)
 export { sysIpcTrace } from "./ipctrace"; // IPC tracing (the shell's ipctrace)
 export * from "./sys_console"; // framebuffer info, console log, power (servers/console, kbd, init)
 export * from "./sys_thread";  // thread create, resume, suspend, priority (servers/ktest, kbench)

@@ -364,7 +364,14 @@ export const SYS_THREAD_SET_PRIORITY: u32 = 52;
 //   len: bytes, at most MEM_COPY_MAX; both ranges inside their objects
 export const SYS_MEM_COPY: u32 = 53;
 
-export const SYS_COUNT: u32 = 54;
+// 54 irq_msi(irq: cap) -> value >= 0 or -KErr
+//   The message a PCI device sends for this MSI IRQ: vector | destination local
+//   APIC ID << 8 (address 0xFEE00000 | ID << 12, data = vector: fixed, edge).
+//   INVALID_ARGUMENT for a line IRQ or without local APIC (8259 mode).
+//   irq: an IRQ handler capability of an MSI IRQ (IRQ_MSI_FIRST ..)
+export const SYS_IRQ_MSI: u32 = 54;
+
+export const SYS_COUNT: u32 = 55;
 
 // the most bytes one debug_write may print
 export const DEBUG_WRITE_MAX: u64 = 0x1000;
@@ -404,6 +411,10 @@ export const INIT_PRIORITY: u64 = 250;
 export const LABEL_NOTIFICATION: u64 = 0xFFFFFFFFFFFE;
 // IRQ handler capability for no line: res_derive makes handlers of any IRQ from it (the PCI server's)
 export const IRQ_ANY: u64 = 255;
+// IRQs IRQ_MSI_FIRST .. + IRQ_MSI_COUNT - 1 are message signalled (PCI MSI, APIC mode only; vector 32 + IRQ), never an I/O APIC input
+export const IRQ_MSI_FIRST: u64 = 192;
+// how many MSI IRQs there are
+export const IRQ_MSI_COUNT: u64 = 16;
 // linear-memory address where servers map DMA and device memory (mem_map): far above the heap
 export const DMA_WINDOW: u64 = 0xC0000000;
 // where a process's thread has its IPC buffer: one zeroed read-write page, mapped by the kernel's process loader

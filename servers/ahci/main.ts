@@ -21,7 +21,7 @@ import { sysCapDelete, sysDmaAlloc, sysIrqAck, sysMemMap } from "../lib/sys";
 import { call, capsReceived, lastMsg, setRecvSlot } from "../lib/msg";
 import { print, printByte, printDec, printHex, println } from "../lib/print";
 import { SLOT_USES } from "../lib/proto";
-import { BLK_KIND_AHCI, HW_WINDOW, L_PCI_BAR, L_PCI_CAP, L_PCI_ENABLE, L_PCI_FIND, PCI_CAP_IRQ } from "../lib/storage";
+import { BLK_KIND_AHCI, HW_WINDOW, L_PCI_BAR, L_PCI_CAP, L_PCI_ENABLE, L_PCI_FIND, PCI_CAP_IRQ, PCI_CAP_MSI } from "../lib/storage";
 import { bindIrq, BlockDriver, serveBlock } from "../lib/blkserve";
 import { ABAR, powerPort, prd, pwr, rd, startPort, stopPort, takeController, wr } from "./hba";
 import { ataCommand, Slot } from "./command";
@@ -119,6 +119,15 @@ function tryController(index: u64, info0: u64, info1: u64): bool {
   return false;
 }
 
+// The PCI server's IRQ handler `what` (PCI_CAP_MSI or PCI_CAP_IRQ) of
+// device `index` in SLOT_DIRQ, bound to the driver's notification.
+function irqCap(index: u64, what: u64): bool {
+  sysCapDelete(SLOT_DIRQ);
+  setRecvSlot(SLOT_DIRQ);
+  const r = call(PCI, L_PCI_CAP, 2, index, what);
+  return r == 0 && lastMsg().label == 0 && capsReceived() != 0 && bindIrq(SLOT_DIRQ, SLOT_IRQ_NTFN);
+}
+
 function probe(): bool {
   const mp = sysDmaAlloc(SLOT_DMA, 1);
   if (mp < 0) return fail("no DMA memory", mp);
@@ -134,11 +143,15 @@ function probe(): bool {
     if (lastMsg().label != 0) break;
     const index = lastMsg().w3, info0 = lastMsg().w0, info1 = lastMsg().w1;
     // The interrupt first (a notification), so that IDENTIFY already completes by it.
-    sysCapDelete(SLOT_DIRQ);
-    setRecvSlot(SLOT_DIRQ);
-    const ir = call(PCI, L_PCI_CAP, 2, index, PCI_CAP_IRQ);
-    slot.irq = ir == 0 && lastMsg().label == 0 && capsReceived() != 0 && bindIrq(SLOT_DIRQ, SLOT_IRQ_NTFN) ? SLOT_DIRQ : 0;
-    if (slot.irq != 0) sysIrqAck(SLOT_DIRQ);
+    // MSI when the device and the machine have it (a real PC routes the
+    // INTx line only per ACPI _PRT), else the line the firmware wrote.
+    const msi = irqCap(index, PCI_CAP_MSI);
+    slot.irq = msi || irqCap(index, PCI_CAP_IRQ) ? SLOT_DIRQ : 0;
+    if (slot.irq != 0) {
+      sysIrqAck(SLOT_DIRQ);
+      if (msi) println("ahci: interrupts by MSI");
+      else { print("ahci: interrupts by INTx line "); printDec((info1 >> 24) & 0xFF); println(); }
+    }
     if (tryController(index, info0, info1)) {
       print("ahci: using port "); printDec(slot.port); print(", irq "); println(slot.irq != 0 ? "yes" : "no (timer polling)");
       return true;

@@ -12,10 +12,13 @@ export const L_PCI_INFO: u64 = 64;   // w0 = index -> w0 = bus<<8|dev<<3|fn | ve
 export const L_PCI_FIND: u64 = 65;   // w0 = vendor (0xFFFF any), w1 = device (0xFFFF any), w2 = class (0xFFFFFF any;
                                      //    a class with low byte 0xFF matches any prog-if), w3 = n-th match -> as L_PCI_INFO + w3 = index
 export const L_PCI_BAR: u64 = 66;    // w0 = index, w1 = BAR -> w0 = base, w1 = size, w2 = 1 I/O, 0 memory
-export const L_PCI_CAP: u64 = 67;    // w0 = index, w1 = BAR 0..5, or 6 = the IRQ -> a capability for exactly
-                                     //    that BAR's ports / device memory, or its IRQ handler (into the caller's receive slot)
+export const L_PCI_CAP: u64 = 67;    // w0 = index, w1 = BAR 0..5, 6 = the IRQ line, 7 = an MSI IRQ -> a capability for
+                                     //    exactly that BAR's ports / device memory, or an IRQ handler (into the caller's
+                                     //    receive slot); 7 programs and enables the device's MSI (INTx off); E_PCI_NONE
+                                     //    when it has no MSI capability or there is no local APIC: use 6
 export const L_PCI_ENABLE: u64 = 68; // w0 = index: command register |= I/O, memory, bus master
 export const PCI_CAP_IRQ: u64 = 6;
+export const PCI_CAP_MSI: u64 = 7;
 export const E_PCI_NONE: u64 = 1;    // no such device / BAR
 export const E_PCI_NOCAP: u64 = 2;   // the PCI server lacks the capability to derive from
 

@@ -65,12 +65,13 @@ export const SYS_THREAD_RESUME: u32 = 50;
 export const SYS_THREAD_SUSPEND: u32 = 51;
 export const SYS_THREAD_SET_PRIORITY: u32 = 52;
 export const SYS_MEM_COPY: u32 = 53;
-export const SYS_COUNT: u32 = 54;
+export const SYS_IRQ_MSI: u32 = 54;
+export const SYS_COUNT: u32 = 55;
 
 // Per call, in number order, 7 characters: the result (s status, v value,
 // n noreturn), then the kinds of the 6 argument registers (u u64, i i64,
 // w u32, b u8, c cap, p uptr, l usize, - unused). For fuzzers.
-export const SYS_ARG_KINDS: string = "s------sb-----vpl----nu-----s------scuuuuuscuuuuuvuu----nwu----scuuuuuscuuuuusc-----sc-----suuuuu-sc-----sc-----sc-----sc-----scc----sc-----scc----sccwu--scc----sc-----sc-----vplwccusccwwu-sc-----sc-----vc-----swcu---vcww---scwww--v------scu----v------sc-----sw-----vcu----scpw---sc-----vc-----scuu---sccuu--vc-----sp-----vplu---spl----sw-----sccccupsc-----sc-----scw----scucuu-";
+export const SYS_ARG_KINDS: string = "s------sb-----vpl----nu-----s------scuuuuuscuuuuuvuu----nwu----scuuuuuscuuuuusc-----sc-----suuuuu-sc-----sc-----sc-----sc-----scc----sc-----scc----sccwu--scc----sc-----sc-----vplwccusccwwu-sc-----sc-----vc-----swcu---vcww---scwww--v------scu----v------sc-----sw-----vcu----scpw---sc-----vc-----scuu---sccuu--vc-----sp-----vplu---spl----sw-----sccccupsc-----sc-----scw----scucuu-vc-----";
 
 // the most bytes one debug_write may print
 export const DEBUG_WRITE_MAX: u64 = 0x1000;
@@ -110,6 +111,10 @@ export const INIT_PRIORITY: u64 = 250;
 export const LABEL_NOTIFICATION: u64 = 0xFFFFFFFFFFFE;
 // IRQ handler capability for no line: res_derive makes handlers of any IRQ from it (the PCI server's)
 export const IRQ_ANY: u64 = 255;
+// IRQs IRQ_MSI_FIRST .. + IRQ_MSI_COUNT - 1 are message signalled (PCI MSI, APIC mode only; vector 32 + IRQ), never an I/O APIC input
+export const IRQ_MSI_FIRST: u64 = 192;
+// how many MSI IRQs there are
+export const IRQ_MSI_COUNT: u64 = 16;
 // linear-memory address where servers map DMA and device memory (mem_map): far above the heap
 export const DMA_WINDOW: u64 = 0xC0000000;
 // where a process's thread has its IPC buffer: one zeroed read-write page, mapped by the kernel's process loader
@@ -603,6 +608,14 @@ export declare function sysThreadSetPriority(thread: u32, priority: u32): i64;
 //   len: bytes, at most MEM_COPY_MAX; both ranges inside their objects
 @external("sys", "mem_copy")
 export declare function sysMemCopy(dst: u32, dst_off: u64, src: u32, src_off: u64, len: u64): i64;
+
+// 54 irq_msi(irq: cap) -> value >= 0 or -KErr
+//   The message a PCI device sends for this MSI IRQ: vector | destination local
+//   APIC ID << 8 (address 0xFEE00000 | ID << 12, data = vector: fixed, edge).
+//   INVALID_ARGUMENT for a line IRQ or without local APIC (8259 mode).
+//   irq: an IRQ handler capability of an MSI IRQ (IRQ_MSI_FIRST ..)
+@external("sys", "irq_msi")
+export declare function sysIrqMsi(irq: u32): i64;
 
 // Any system call with raw registers: number, then rdi, rsi, rdx, r10, r8,
 // r9 as given (no conversion of pointers); returns rax. For tests.

@@ -7,17 +7,21 @@
 // with res_derive (kernel/sys_dma.ts) from the broad ones it holds: the
 // ports of an I/O BAR, the device memory of a memory BAR (from the
 // device-memory capability in SLOT_DEVMEM, if init gave one), the IRQ
-// handler of its interrupt line (from the any-IRQ handler in SLOT_IRQ).
+// handler of its interrupt line (from the any-IRQ handler in SLOT_IRQ), or
+// of an MSI IRQ (IRQ_MSI_FIRST + the device's index) after programming the
+// device's MSI capability with the message the kernel names (msi.ts).
 // Drivers never touch configuration space themselves.
 
-import { sysCapDelete, sysIoportIn, sysIoportOut, sysMemMap, sysRecv, sysResDerive } from "../lib/sys";
+import { sysCapDelete, sysIrqMsi, sysMemMap, sysRecv, sysResDerive, IRQ_MSI_COUNT, IRQ_MSI_FIRST } from "../lib/sys";
 import { lastMsg, replyRecv, setSendCap } from "../lib/msg";
 import { print, printByte, printDec, printHex, println } from "../lib/print";
 import { crashCheck } from "../lib/crash";
 import { L_PING, SLOT_DEVMEM, SLOT_IOPORTS, SLOT_IRQ, SLOT_SELF } from "../lib/proto";
 import {
-  E_PCI_NOCAP, E_PCI_NONE, L_PCI_BAR, L_PCI_CAP, L_PCI_ENABLE, L_PCI_FIND, L_PCI_INFO, PCI_CAP_IRQ
+  E_PCI_NOCAP, E_PCI_NONE, L_PCI_BAR, L_PCI_CAP, L_PCI_ENABLE, L_PCI_FIND, L_PCI_INFO, PCI_CAP_IRQ, PCI_CAP_MSI
 } from "../lib/storage";
+import { cfgRead, cfgWrite } from "./config";
+import { msiFind, msiProgram } from "./msi";
 import { msgInfo } from "../lib/msg";
 import { selfCheck } from "./selfcheck";
 import { sysReplyRecv } from "../lib/sys";
@@ -34,16 +38,8 @@ const rev = new StaticArray<u32>(MAX_DEV);
 const barBase = new StaticArray<u64>(MAX_DEV * 6);
 const barSize = new StaticArray<u64>(MAX_DEV * 6);
 const barIo = new StaticArray<u8>(MAX_DEV * 6);
+const msiShown = new StaticArray<u8>(MAX_DEV);  // its "MSI:" line printed
 
-function addr(b: u32, off: u32): u32 { return 0x8000_0000 | (b << 8) | (off & 0xFC); }
-function cfgRead(b: u32, off: u32): u32 {
-  sysIoportOut(SLOT_IOPORTS, 0xCF8, 4, addr(b, off));
-  return <u32>sysIoportIn(SLOT_IOPORTS, 0xCFC, 4);
-}
-function cfgWrite(b: u32, off: u32, v: u32): void {
-  sysIoportOut(SLOT_IOPORTS, 0xCF8, 4, addr(b, off));
-  sysIoportOut(SLOT_IOPORTS, 0xCFC, 4, v);
-}
 
 // Base and size of every BAR of device i (type-0 header).
 function sizeBars(i: i32): void {
@@ -162,6 +158,7 @@ function derive(i: i32, what: u64): u64 {
     if (irq == 0 || irq >= 24) return E_PCI_NONE;
     return sysResDerive(SLOT_IRQ, SLOT_TMP, irq, 1) == 0 ? 0 : E_PCI_NOCAP;
   }
+  if (what == PCI_CAP_MSI) return deriveMsi(i);
   if (what > 5) return E_PCI_NONE;
   const j = i * 6 + <i32>what;
   if (barSize[j] == 0) return E_PCI_NONE;
@@ -170,6 +167,25 @@ function derive(i: i32, what: u64): u64 {
   const pages = (barSize[j] + 0xFFF) >> 12;
   if (barBase[j] < DEVMEM_BASE) return E_PCI_NOCAP;
   return sysResDerive(SLOT_DEVMEM, SLOT_TMP, (barBase[j] - DEVMEM_BASE) >> 12, pages) == 0 ? 0 : E_PCI_NOCAP;
+}
+// An MSI IRQ for device i (E_PCI_NONE: no MSI capability, no MSI IRQ left,
+// or no local APIC): one per device, so a driver that asks again (it
+// restarted) gets the same IRQ and the device the same message.
+function deriveMsi(i: i32): u64 {
+  const off = msiFind(bdf[i]);
+  if (off == 0 || <u64>i >= IRQ_MSI_COUNT) return E_PCI_NONE;
+  const irq = IRQ_MSI_FIRST + <u64>i;
+  if (sysResDerive(SLOT_IRQ, SLOT_TMP, irq, 1) != 0) return E_PCI_NOCAP;
+  const m = sysIrqMsi(SLOT_TMP);
+  if (m < 0) { sysCapDelete(SLOT_TMP); return E_PCI_NONE; }
+  msiProgram(bdf[i], off, <u64>m);
+  if (msiShown[i]) return 0;                   // said once (a restarted driver asks again)
+  msiShown[i] = 1;
+  const b = bdf[i];
+  print("pci: "); hex(b >> 8, 2); print(":"); hex((b >> 3) & 31, 2); print("."); printDec(b & 7);
+  print(" MSI: IRQ "); printDec(irq); print(", vector "); printHex(<u64>m & 0xFF, 2);
+  print(", local APIC "); printDec((<u64>m >> 8) & 0xFF); println();
+  return 0;
 }
 const DEVMEM_BASE: u64 = 0x8000_0000; // what the manifest's devmem= gives (see bootmanifest.ts)
 

@@ -167,8 +167,32 @@ describe("APIC mode (QEMU's MADT)", () => {
     expect(m.eois - before).toBe(251);
     expect(ex.spuriousCount()).toBe(1n);
     // Not ours (an IPI, say): EOI.
-    expect(ex.interruptAccept(0xe0)).toBe(ACCEPT_OTHER);
+    expect(ex.interruptAccept(0xf5)).toBe(ACCEPT_OTHER);
     expect(m.eois - before).toBe(252);
+  });
+
+  it("MSI IRQs 192..207: vectors 224..239, no I/O APIC input, never masked; the message names vector and local APIC", async () => {
+    const { ex, m } = await init();
+    expect(ex.irqVector(192)).toBe(224);
+    expect(ex.irqVector(207)).toBe(239);
+    expect(ex.irqVector(191)).toBe(-1);          // no such GSI
+    expect(ex.irqVector(208)).toBe(-1);
+    expect(ex.vectorIrq(0xe0)).toBe(192);
+    expect(ex.vectorIrq(0xf0)).toBe(-1);         // the timer's
+    // vector | local APIC ID << 8, only for MSI IRQs
+    expect(ex.irqMsiMessage(192)).toBe(0xe0n);
+    expect(ex.irqMsiMessage(207)).toBe(0xefn);
+    for (const irq of [0, 16, 23, 191, 208, 255]) expect(ex.irqMsiMessage(irq)).toBe(-1n);
+    // Masking and unmasking touch no I/O APIC entry; an MSI is accepted and EOId every time.
+    const redir = [...m.redir];
+    expect(ex.irqUnmask(192)).toBe(1);
+    expect(ex.irqMask(192)).toBe(1);
+    expect([...m.redir]).toEqual(redir);
+    const before = m.eois;
+    expect(ex.interruptAccept(0xe0)).toBe(192);
+    expect(ex.interruptAccept(0xe0)).toBe(192);
+    expect(m.eois - before).toBe(2);
+    expect([...m.redir]).toEqual(redir);
   });
 
   it("takes the local APIC back from x2APIC mode through the disabled state", async () => {
@@ -247,6 +271,9 @@ describe("8259 fallback", () => {
   it("interrupts=pic forces it even with an I/O APIC", async () => {
     const { ex, log } = await init({ cmdline: "test=timer interrupts=pic" });
     expect(ex.mode()).toBe(2);
+    // No local APIC in use: no MSI.
+    expect(ex.irqVector(192)).toBe(-1);
+    expect(ex.irqMsiMessage(192)).toBe(-1n);
     expect(log).toContain("interrupts: 8259 PIC, IRQ n on vector 32 + n (interrupts=pic)");
   });
 

@@ -70,6 +70,7 @@ export function vectorIrq(v: u32): i32 { return ints.vectorIrq(v); }
 export function irqGsi(irq: u32): u32 { return ints.irqGsi(irq); }
 export function irqMask(irq: u32): bool { return ints.irqMask(irq); }
 export function irqUnmask(irq: u32): bool { return ints.irqUnmask(irq); }
+export function irqMsiMessage(irq: u32): i64 { return ints.irqMsiMessage(irq); }
 export function interruptEoi(v: u32): void { ints.interruptEoi(v); }
 export function interruptAccept(v: u32): i32 { return ints.interruptAccept(v); }
 export function spuriousCount(): u64 { return ints.spuriousCount; }

@@ -501,6 +501,12 @@ export const SYSCALLS: readonly Syscall[] = [
     result: 'status',
     doc: 'Copies bytes between two memory objects through the kernel\'s direct map, neither mapped by the caller (a server moves data to and from a client\'s buffer without a mapping the client could pull from under it: a revoked capability is an error, EMPTY_SLOT, never a fault). Device memory: WRONG_TYPE; ranges past an object: INVALID_ARGUMENT; overlapping ranges of one object: INVALID_ARGUMENT.',
   },
+  {
+    name: 'irq_msi', number: 54,
+    args: [{ name: 'irq', type: 'cap', doc: 'an IRQ handler capability of an MSI IRQ (IRQ_MSI_FIRST ..)' }],
+    result: 'value',
+    doc: 'The message a PCI device sends for this MSI IRQ: vector | destination local APIC ID << 8 (address 0xFEE00000 | ID << 12, data = vector: fixed, edge). INVALID_ARGUMENT for a line IRQ or without local APIC (8259 mode).',
+  },
 ];
 
 /** Constants shared by the kernel, the user library and the NASM programs. */
@@ -530,6 +536,8 @@ export const CONSTANTS: readonly Constant[] = [
   { name: 'INIT_PRIORITY', value: 250n, doc: 'the initial process\'s priority; proc_spawn takes 1 .. INIT_PRIORITY - 1' },
   { name: 'LABEL_NOTIFICATION', value: 0xffff_ffff_fffen, doc: 'label of the message a receive returns for a bound notification (rdi = its bits, length 0)' },
   { name: 'IRQ_ANY', value: 255n, doc: 'IRQ handler capability for no line: res_derive makes handlers of any IRQ from it (the PCI server\'s)' },
+  { name: 'IRQ_MSI_FIRST', value: 192n, doc: 'IRQs IRQ_MSI_FIRST .. + IRQ_MSI_COUNT - 1 are message signalled (PCI MSI, APIC mode only; vector 32 + IRQ), never an I/O APIC input' },
+  { name: 'IRQ_MSI_COUNT', value: 16n, doc: 'how many MSI IRQs there are' },
   { name: 'DMA_WINDOW', value: 0xC000_0000n, doc: 'linear-memory address where servers map DMA and device memory (mem_map): far above the heap' },
   { name: 'USER_IPC_BUFFER', value: 0x7fff_ffe0_0000n, doc: 'where a process\'s thread has its IPC buffer: one zeroed read-write page, mapped by the kernel\'s process loader' },
   { name: 'FB_INFO_SIZE', value: 32n, doc: 'bytes fb_info writes' },
