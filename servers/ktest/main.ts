@@ -14,6 +14,8 @@
 // and faults of helper processes delivered to its fault endpoint as
 // messages (Wasm traps of servers/ktestpeer, CPU exceptions of
 // servers/ktestcrash) with the process stopped and the kernel going on.
+// A supervisor dropping a child's last thread capability (cap_revoke +
+// cap_delete instead of proc_kill) gets every frame of the child back.
 // One line per test ("ok <name>" / "FAIL <name>: <why>", check.ts), then
 // "N passed, M failed"; tests/qemu/ktest.test.ts boots it.
 //
@@ -26,7 +28,7 @@ import {
   sysCapMove, sysCapDelete, sysCapRevoke, sysProcSpawn, sysProcGive, sysProcStart, sysProcKill, sysProcInfo,
   sysObjCreate, sysIoportIn, sysIoportOut, sysClockMs, sysTimerSet, sysMemFrames, sysBindNotification, sysIpcTrace,
   sysRaw, sysExit, sysDmaAlloc, sysMemMap, sysMemUnmap, sysMemPhys, sysMemSize, sysDevmemCreate, sysResDerive,
-  sysFbInfo, sysKlogRead, sysKlogWrite, sysPower, sysMemCopy, MEM_COPY_MAX, sysThreadSetPriority, sysThreadResume, sysThreadSuspend, KErr, RecvOut, WaitOut, SYS_DEBUG_WRITE, SYS_DEBUG_PUTC, SYS_COUNT, SYS_NULL, SYS_MEMORY_GROW,
+  sysFbInfo, sysKlogRead, sysKlogWrite, sysPower, sysMemCopy, MEM_COPY_MAX, sysThreadSetPriority, sysThreadResume, sysThreadSuspend, sysIrqMsi, KErr, RecvOut, WaitOut, SYS_DEBUG_WRITE, SYS_DEBUG_PUTC, SYS_COUNT, SYS_NULL, SYS_MEMORY_GROW,
   SYS_SIGNAL, SYS_PROC_SPAWN, SYS_CAP_COPY, LABEL_FAULT, LABEL_NOTIFICATION, FAULT_EXIT, INFO_TRUNCATED, USER_MEMORY_BASE,
 } from "../lib/sys";
 import { msgInfo, infoLabel, infoLength, infoCaps, msgWord, setMsgWord, setSendCap } from "../lib/msg";
@@ -254,6 +256,24 @@ if (eq("proc_spawn", sysProcSpawn(peerName, 9, 100, PEER, FEP, BADGE_PEER) >= 0 
   eq("proc_kill of a stopped process", sysProcKill(PEER), 0);
   err("proc_kill deleted the capability", sysProcInfo(PEER), KErr.EMPTY_SLOT);
   eqx("spawn + kill gives every frame back", frames(), frames0);
+}
+// A supervisor dropping a child's last thread capability instead of proc_kill
+// (kernel/process.ts processOrphaned): cap_revoke takes the child's own copy
+// (its slot 2), cap_delete the last one, and the child's CNode, address space
+// and frames come back as with proc_kill.
+if (eq("proc_spawn (to orphan)", sysProcSpawn(peerName, 9, 100, PEER, FEP, BADGE_PEER) >= 0 ? 0 : -1, 0)) {
+  truth("spawning took frames (to orphan)", frames() < frames0, "free frames did not drop");
+  eq("cap_revoke of a stopped child's thread capability", sysCapRevoke(PEER), 0);
+  eqx("revoke keeps the supervisor's capability", state(PEER), TS_INACTIVE);
+  eq("cap_delete of the child's last thread capability", sysCapDelete(PEER), 0);
+  err("the thread capability is gone", sysProcInfo(PEER), KErr.EMPTY_SLOT);
+  eqx("orphaning a stopped child gives every frame back", frames(), frames0);
+}
+if (spawnPeer("peer spawned (to orphan while running)")) {
+  sysYield(); // let it block in its receive
+  eq("cap_revoke of a running child's thread capability", sysCapRevoke(PEER), 0);
+  eq("cap_delete of its last thread capability", sysCapDelete(PEER), 0);
+  eqx("orphaning a started child gives every frame back", frames(), frames0);
 }
 
 // --- 5. IPC with the peer --------------------------------------------------------------------------
@@ -509,6 +529,19 @@ sysIoportOut(PORTS, 0x3F9, 1, 0);
 sysTimerSet(S + 15, 0);
 eq("irq_set_notification unbind (slot >= 128)", sysIrqSetNotification(IRQ, 200), 0);
 eq("irq_ack after unbinding", sysIrqAck(IRQ), 0);
+// irq_msi (kernel/sys_msi.ts): only an MSI IRQ (192..207) has a message.
+err("irq_msi through an empty slot", sysIrqMsi(50), KErr.EMPTY_SLOT);
+err("irq_msi through a notification", sysIrqMsi(NT), KErr.WRONG_TYPE);
+err("irq_msi of a line IRQ (4)", sysIrqMsi(IRQ), KErr.INVALID_ARGUMENT);
+if (eq("obj_create IRQ handler (MSI IRQ 200)", sysObjCreate(OBJ_IRQ_HANDLER, S + 18, 200), 0)) {
+  const m = sysIrqMsi(S + 18);
+  truth("irq_msi: vector 224 + (irq - 192), local APIC ID in bits 8..15", m >= 0 && (m & 0xFF) == 232 && (m >> 16) == 0, m < 0 ? "refused (no local APIC?)" : "wrong vector or APIC ID");
+  eq("cap_delete the MSI IRQ handler", sysCapDelete(S + 18), 0);
+}
+if (eq("obj_create IRQ handler (IRQ 191, the last line IRQ)", sysObjCreate(OBJ_IRQ_HANDLER, S + 18, 191), 0)) {
+  err("irq_msi of IRQ 191", sysIrqMsi(S + 18), KErr.INVALID_ARGUMENT);
+  sysCapDelete(S + 18);
+}
 
 
 // --- 9. memory objects (DMA, device memory), derived resources, console log, power -------------------
