@@ -9,37 +9,27 @@
 // benchmark (servers/fsbench). A client keeps slots SLOT_FS and SLOT_FSBUF
 // for it.
 
-import { sysCall, sysCapDelete, sysDmaAlloc, sysMemMap } from "./sys";
-import { lastMsg, msgInfo, setSendCap } from "./msg";
-import { lookupName } from "./lookup";
-import { E_FS_NOBUF, FS_BUF_PAGES, HW_WINDOW, L_FS_ATTACH, setStageWord, stageIn, stageOut, stageWord } from "./storage";
+import { sysCapDelete, sysDmaAlloc, sysMemMap } from "./sys";
+import { lastMsg } from "./msg";
+import { NamedServer } from "./lookup";
+import { E_FS_NOBUF, FS_BUF_PAGES, HW_WINDOW, L_FS_ATTACH, setStageWord } from "./storage";
 
 export const SLOT_FS: u32 = 21;       // the server's endpoint
 export const SLOT_FSBUF: u32 = 30;    // the shared buffer's memory object
 export const FS_WINDOW: usize = HW_WINDOW;   // where the client sees its shared buffer
 export const FS_BUF_BYTES: u64 = FS_BUF_PAGES * 4096;
 
-let haveFs = false;
 let bufMade = false;
 export let fsNoMemory = false;   // the shared buffer could not be made (why a request was not sent)
 export let attaches: u32 = 0;    // L_FS_ATTACH calls that the server took
 
-// Call the server with the stage's first n words (and the capability in
-// capSlot, unless it is 0); once more after a new lookup when the call
-// fails. True if it answered: the reply in the stage and lastMsg().label.
-// Requests without file data (open, list, rename, ...) go this way.
+// Requests without file data (open, list, rename, ...): the stage's first
+// n words (and the capability in capSlot, unless it is 0), looked up again
+// once when the call fails. True if the server answered: the reply in the
+// stage and lastMsg().label.
+const fs = new NamedServer("fs", SLOT_FS);
 export function fsAsk(label: u64, n: u32, capSlot: u32 = 0): bool {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (!haveFs) haveFs = lookupName("fs", SLOT_FS) > 0;
-    if (!haveFs) return false;
-    stageOut(n);
-    if (capSlot != 0) setSendCap(capSlot);
-    const r = sysCall(SLOT_FS, msgInfo(label, <u64>n, capSlot != 0 ? 1 : 0), stageWord(0), stageWord(1), stageWord(2), stageWord(3),
-      changetype<usize>(lastMsg()));
-    if (r >= 0) { stageIn(lastMsg()); return true; }
-    haveFs = false;
-  }
-  return false;
+  return fs.ask(label, n, capSlot);
 }
 
 // Make the shared buffer (once) and hand it to the server. True if the server answered (lastMsg().label says how).

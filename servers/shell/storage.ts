@@ -8,15 +8,14 @@
 // cp without copying in the shell). main.ts calls storageRun for the
 // commands commands.ts numbers from CMD_LS on.
 
-import { lastMsg, msgInfo } from "../lib/msg";
-import { sysCall } from "../lib/sys";
+import { lastMsg } from "../lib/msg";
 import { OutBuf } from "../lib/outbuf";
 import {
   E_FS, E_FS_NOBUF, L_FS_CLOSE, L_FS_DF, L_FS_DISK, L_FS_LIST, L_FS_MKDIR, L_FS_OPEN, L_FS_READ, L_FS_REMOVE, L_FS_RENAME,
-  L_FS_RMDIR, L_FS_SYNC, L_FS_WRITE, L_PCI_INFO, blkKindName, setStageWord, stageBytes, stageIn, stageOut, stageWord, wordsFor
+  L_FS_RMDIR, L_FS_SYNC, L_FS_WRITE, L_PCI_INFO, blkKindName, setStageWord, stageBytes, stageWord, wordsFor
 } from "../lib/storage";
 import { FS_BUF_BYTES, FS_WINDOW, fsAsk, fsData, fsNoMemory } from "../lib/fsclient";
-import { lookupName } from "../lib/lookup";
+import { NamedServer } from "../lib/lookup";
 import { Parsed } from "./commands";
 
 export const CMD_LS = 12;
@@ -33,22 +32,7 @@ export const CMD_LSPCI = 22;
 export const CMD_DISKS = 23;
 
 const SLOT_PCI: u32 = 22;   // (fsclient.ts keeps 21 and 30; bench.ts 23..27)
-let havePci = false;
-
-// A call with the stage's first n words to the PCI server; retried once
-// after a new lookup when it fails (the server restarted). The reply is in
-// the stage (and lastMsg().label).
-function askPci(label: u64, n: u32): bool {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (!havePci) havePci = lookupName("pci", SLOT_PCI) > 0;
-    if (!havePci) return false;
-    stageOut(n);
-    const r = sysCall(SLOT_PCI, msgInfo(label, <u64>n), stageWord(0), stageWord(1), stageWord(2), stageWord(3), changetype<usize>(lastMsg()));
-    if (r >= 0) { stageIn(lastMsg()); return true; }
-    havePci = false;
-  }
-  return false;
-}
+const pci = new NamedServer("pci", SLOT_PCI);   // its calls: the stage's words; looked up again once after a failure
 
 // The fs request failed (E_FS with a message, or no server): say so; true if it failed.
 function fsFailed(out: OutBuf, what: string, sent: bool): bool {
@@ -210,7 +194,7 @@ function className(c: u32): string {
 function lspci(out: OutBuf): void {
   for (let i: u64 = 0; i < 256; i++) {
     setStageWord(0, i);
-    if (!askPci(L_PCI_INFO, 1)) { out.str("lspci: the PCI server is not running\n"); return; }
+    if (!pci.ask(L_PCI_INFO, 1)) { out.str("lspci: the PCI server is not running\n"); return; }
     if (lastMsg().label != 0) break;
     const w0 = stageWord(0), w1 = stageWord(1);
     const bdf = <u32>(w0 & 0xFFFF);
